@@ -1,0 +1,21 @@
+import { Role } from './enums.js';
+import { forbidden } from './errors.js';
+
+/** The signed-in caller, as read from the database for this request. */
+export interface Actor {
+  id: string;
+  roles: ReadonlySet<Role>;
+  agencyId: string | null;
+  requestId: string;
+  /** Token id and expiry, for logout. */
+  tokenId: string;
+  tokenExpiresAt: Date;
+}
+
+export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.has(role);
+export const isAdmin = (actor: Actor): boolean => actor.roles.has(Role.ADMIN);
+
+/** Deny unless the caller holds one of the roles. */
+export function requireAnyRole(actor: Actor, ...roles: Role[]): void {
+  if (!roles.some((r) => actor.roles.has(r))) throw forbidden();
+}

@@ -1,0 +1,63 @@
+import { buildAppConfig, ConfigValidationError, validateEnvironment } from './app-config.js';
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = buildAppConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      embeddedDatabase: true,
+      dataDir: './.data',
+      jwtTtl: '8h',
+      reportingTimeZone: 'Europe/London',
+      migrationsRun: true,
+      suppressionMax: 5,
+      production: false,
+    });
+    expect(config.demoData).toBeUndefined();
+  });
+
+  it('reads and converts values', () => {
+    const config = buildAppConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      MIGRATIONS_RUN: 'false',
+      DEMO_DATA: 'true',
+      SUPPRESSION_MAX: '9',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      embeddedDatabase: false,
+      migrationsRun: false,
+      demoData: true,
+      suppressionMax: 9,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ JWT_TTL: 'forever' }, 'JWT_TTL'],
+    [{ REPORTING_TIME_ZONE: 'Mars/Olympus' }, 'REPORTING_TIME_ZONE'],
+    [{ DEMO_DATA: 'perhaps' }, 'DEMO_DATA'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [
+      { BOOTSTRAP_ADMIN_EMAIL: 'not-an-email', BOOTSTRAP_ADMIN_PASSWORD: 'long enough password' },
+      'BOOTSTRAP_ADMIN_EMAIL',
+    ],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.example' }, 'BOOTSTRAP_ADMIN_EMAIL/BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+  ])('refuses %j naming %s', (env, variable) => {
+    expect(() => validateEnvironment(env)).toThrow(ConfigValidationError);
+    expect(() => validateEnvironment(env)).toThrow(new RegExp(`${variable.replace('/', '\\/')}:`));
+  });
+
+  it('requires JWT_SECRET only in production', () => {
+    expect(() => buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).not.toThrow();
+    expect(buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).graphql).toEqual({
+      introspection: false,
+      sandbox: false,
+    });
+  });
+});

@@ -1,0 +1,6 @@
+// Every migration, oldest first. Listed here (not globbed) so the same list works
+// compiled, under Jest and in the CLI scripts.
+import { InitialSchema1795370600977 } from '../../migrations/1795370600977-InitialSchema.js';
+import { SearchSequencesAndAuditGuard1795370601977 } from '../../migrations/1795370601977-SearchSequencesAndAuditGuard.js';
+
+export const MIGRATIONS: Function[] = [InitialSchema1795370600977, SearchSequencesAndAuditGuard1795370601977];

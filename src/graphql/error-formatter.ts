@@ -1,0 +1,123 @@
+import { HttpException } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from '../common/errors.js';
+
+const CONTRACT_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Request-level GraphQL failures (bad document, bad variables) are the client's input errors. */
+const CLIENT_DOCUMENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_USER_INPUT,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.BAD_USER_INPUT,
+  422: ErrorCode.BAD_USER_INPUT,
+  429: ErrorCode.TOO_MANY_REQUESTS,
+};
+
+/** node-postgres / PostgreSQL signs that the database is down or restarting, not that the query was wrong. */
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+]);
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: string; driverError?: { code?: string } };
+  const code = e.code ?? e.driverError?.code;
+  if (
+    code &&
+    (UNAVAILABLE_SQLSTATES.has(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code))
+  ) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established|the database system is (starting up|shutting down)/i.test(
+    e.message,
+  );
+}
+
+function validationMessage(exception: HttpException): string {
+  const body = exception.getResponse() as { message?: string | string[] } | string;
+  if (typeof body === 'object' && Array.isArray(body.message)) return body.message.join('; ');
+  if (typeof body === 'object' && typeof body.message === 'string') return body.message;
+  return exception.message;
+}
+
+export interface FormatterOptions {
+  /** Rewrite messages that would echo input values (production). */
+  hideInputValues: boolean;
+}
+
+/**
+ * The one place where every error becomes a contract error: a known `extensions.code`,
+ * no stack trace, no SQL, no original error. Unknown failures are masked as
+ * INTERNAL_SERVER_ERROR; their detail goes to the log with the request id.
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: FormatterOptions,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const path = formatted.path;
+  const out = (
+    code: ErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): GraphQLFormattedError => ({
+    message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(path ? { path } : {}),
+    extensions: { code, ...extra },
+  });
+
+  if (original instanceof DomainError) {
+    return out(original.code, original.message, original.details ? { details: original.details } : {});
+  }
+  if (original instanceof HttpException) {
+    const code = HTTP_STATUS_CODES[original.getStatus()] ?? ErrorCode.INTERNAL_SERVER_ERROR;
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) return out(code, 'Internal server error');
+    return out(code, code === ErrorCode.BAD_USER_INPUT ? validationMessage(original) : original.message);
+  }
+  if (isDatabaseUnavailable(original)) {
+    return out(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly');
+  }
+  const code = String(formatted.extensions?.code ?? '');
+  if (CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return out(
+      code as ErrorCode,
+      options.hideInputValues ? hideValues(formatted.message) : formatted.message,
+    );
+  }
+  if (CLIENT_DOCUMENT_CODES.has(code)) {
+    return out(
+      ErrorCode.BAD_USER_INPUT,
+      options.hideInputValues ? hideValues(formatted.message) : formatted.message,
+    );
+  }
+  return out(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+}
+
+/** Variable coercion messages quote the value sent ('got invalid value "…"'); keep only the shape. */
+export function hideValues(message: string): string {
+  return message
+    .replace(/got invalid value .*?;/gs, 'got an invalid value;')
+    .replace(/got invalid value .*$/gs, 'got an invalid value.');
+}

@@ -1,0 +1,72 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { resolve } from 'node:path';
+import type { AppConfig } from '../config/app-config.js';
+import { buildContext, type GraphQLContext, requestIdOf } from './context.js';
+import { formatGraphQLError } from './error-formatter.js';
+
+const logger = new Logger('GraphQL');
+
+/** Adds the request id to every error and logs the unexpected ones (detail stays server-side). */
+const requestIdPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          const original = (error.originalError ?? error) as Error & { code?: string };
+          const isDomain =
+            original.name === 'DomainError' || (error.extensions?.code && !error.originalError);
+          if (!isDomain && error.originalError) {
+            // Name, SQLSTATE and stack only: messages and parameters can carry personal data.
+            logger.error({
+              msg: 'request failed',
+              requestId: requestIdOf(contextValue?.req),
+              error: original.name,
+              sqlState: typeof original.code === 'string' ? original.code : undefined,
+              stack: original.stack?.split('\n').slice(1, 8).join('\n'),
+            });
+          }
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+        const requestId = requestIdOf(contextValue?.req);
+        response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({
+          ...e,
+          extensions: { ...e.extensions, requestId },
+        }));
+      },
+    };
+  },
+};
+
+@Module({})
+export class AppGraphQLModule {
+  static forRoot(config: AppConfig, extraPlugins: ApolloServerPlugin[] = []): DynamicModule {
+    return {
+      module: AppGraphQLModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: config.schemaFile === true ? true : resolve(config.schemaFile),
+          sortSchema: true,
+          context: buildContext,
+          graphiql: config.graphql.sandbox,
+          introspection: config.graphql.introspection,
+          includeStacktraceInErrorResponses: false,
+          hideSchemaDetailsFromClientErrors: config.production || !config.graphql.introspection,
+          csrfPrevention: true,
+          allowBatchedHttpRequests: false,
+          persistedQueries: false,
+          autoTransformHttpErrors: false,
+          formatError: (formatted, error) =>
+            formatGraphQLError(formatted, error, { hideInputValues: config.production }),
+          plugins: [requestIdPlugin, ...extraPlugins],
+        }),
+      ],
+    };
+  }
+}

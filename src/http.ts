@@ -1,0 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AppConfig } from './config/app-config.js';
+
+/**
+ * HTTP concerns outside GraphQL: body size limit, JSON errors for bodies that cannot be
+ * parsed (never an HTML page or a stack trace), and the request id echoed to clients.
+ */
+export function configureHttp(app: INestApplication, config: AppConfig): void {
+  const server = app as NestExpressApplication;
+  server.disable('x-powered-by');
+  if (config.trustProxy) server.set('trust proxy', true);
+  server.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    if (req.id) res.setHeader('X-Request-Id', String(req.id));
+    next();
+  });
+  server.use(express.json({ limit: config.bodyLimit }));
+  server.use(
+    (
+      error: { status?: number; type?: string },
+      req: Request & { id?: string },
+      res: Response,
+      next: NextFunction,
+    ) => {
+      if (!error) return next();
+      const status = error.status === 413 ? 413 : error.status && error.status < 500 ? 400 : 500;
+      const message =
+        status === 413
+          ? 'Request body too large'
+          : status === 400
+            ? 'Malformed request body'
+            : 'Internal server error';
+      const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+      res.status(status).json({ errors: [{ message, extensions: { code, requestId: req.id } }] });
+    },
+  );
+}

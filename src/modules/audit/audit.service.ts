@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/actor.js';
+import { requireAnyRole } from '../../common/actor.js';
+import { Role } from '../../common/enums.js';
+import { badInput } from '../../common/errors.js';
+import { isId } from '../../common/ids.js';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import { AuditRepository } from './audit.repository.js';
+
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Writes the audit trail. Pass the transaction's EntityManager so the event commits or
+ * rolls back with the change it records. Only ids and action names are stored.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly repository: AuditRepository) {}
+
+  record(manager: EntityManager | undefined, actor: Actor | null, event: AuditInput): Promise<void> {
+    return this.recordMany(manager, actor, [event]);
+  }
+
+  recordMany(manager: EntityManager | undefined, actor: Actor | null, events: AuditInput[]): Promise<void> {
+    return this.repository.insert(
+      manager,
+      events.map((e) => ({
+        actorId: actor?.id ?? null,
+        requestId: actor?.requestId ?? null,
+        action: e.action,
+        entityType: e.entityType,
+        entityId: e.entityId ?? null,
+        details: e.details ?? null,
+      })),
+    );
+  }
+
+  async list(
+    actor: Actor,
+    args: { first?: number | null; after?: string | null; entityId?: string | null; actorId?: string | null },
+  ) {
+    requireAnyRole(actor, Role.ADMIN);
+    const size = pageSize(args.first);
+    const cursor = decodeCursor(args.after, 1);
+    const afterId = cursor ? String(cursor[0]) : null;
+    if (afterId !== null && !/^\d{1,19}$/.test(afterId)) throw badInput('after is not a valid cursor');
+    if (args.actorId && !isId(args.actorId))
+      return toConnection(
+        [],
+        size,
+        0,
+        () => '',
+        (r) => r,
+      );
+    const { rows, total } = await this.repository.page(
+      { entityId: args.entityId ?? null, actorId: args.actorId ?? null },
+      afterId,
+      size,
+    );
+    return toConnection(
+      rows,
+      size,
+      total,
+      (r) => encodeCursor([r.id]),
+      (r) => r,
+    );
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DirectoryRepository } from './directory.repository.js';
+import { AgencyResolver, AreaResolver, ServiceResolver } from './directory.resolver.js';
+import { DirectoryService } from './directory.service.js';
+
+@Module({
+  providers: [DirectoryRepository, DirectoryService, AreaResolver, AgencyResolver, ServiceResolver],
+  exports: [DirectoryService, DirectoryRepository],
+})
+export class DirectoryModule {}

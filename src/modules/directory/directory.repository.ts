@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { isId } from '../../common/ids.js';
+import { AgencyEntity } from './agency.entity.js';
+import { AreaEntity } from './area.entity.js';
+import { ServiceEntity } from './service.entity.js';
+import type { ServiceFilter } from './dto/directory.inputs.js';
+
+@Injectable()
+export class DirectoryRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  listAreas(): Promise<AreaEntity[]> {
+    return this.db.getRepository(AreaEntity).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  listAgencies(): Promise<AgencyEntity[]> {
+    return this.db.getRepository(AgencyEntity).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  async areasByIds(ids: readonly string[]): Promise<AreaEntity[]> {
+    const valid = ids.filter(isId);
+    return valid.length ? this.db.getRepository(AreaEntity).findBy({ id: In(valid) }) : [];
+  }
+
+  async agenciesByIds(ids: readonly string[]): Promise<AgencyEntity[]> {
+    const valid = ids.filter(isId);
+    return valid.length ? this.db.getRepository(AgencyEntity).findBy({ id: In(valid) }) : [];
+  }
+
+  async servicesByIds(ids: readonly string[]): Promise<ServiceEntity[]> {
+    const valid = ids.filter(isId);
+    return valid.length ? this.db.getRepository(ServiceEntity).findBy({ id: In(valid) }) : [];
+  }
+
+  async servicesByAgencyIds(agencyIds: readonly string[]): Promise<ServiceEntity[]> {
+    return this.db
+      .getRepository(ServiceEntity)
+      .find({ where: { agencyId: In([...agencyIds]) }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  /** Area ids per service; a service with none is offered everywhere. */
+  async areaIdsByServiceIds(serviceIds: readonly string[]): Promise<{ serviceId: string; areaId: string }[]> {
+    if (!serviceIds.length) return [];
+    const rows: { service_id: string; area_id: string }[] = await this.db.query(
+      'SELECT service_id, area_id FROM service_areas WHERE service_id = ANY($1::uuid[])',
+      [serviceIds],
+    );
+    return rows.map((r) => ({ serviceId: r.service_id, areaId: r.area_id }));
+  }
+
+  findServices(filter: ServiceFilter): Promise<ServiceEntity[]> {
+    const qb = this.db.getRepository(ServiceEntity).createQueryBuilder('s');
+    if (filter.agencyId) qb.andWhere('s.agency_id = :agencyId', { agencyId: filter.agencyId });
+    if (filter.category) qb.andWhere('lower(s.category) = lower(:category)', { category: filter.category });
+    if (filter.acceptingReferrals !== undefined && filter.acceptingReferrals !== null) {
+      qb.andWhere('s.accepting_referrals = :accepting', { accepting: filter.acceptingReferrals });
+    }
+    if (filter.ageYears !== undefined && filter.ageYears !== null) {
+      qb.andWhere('(s.min_age_years IS NULL OR s.min_age_years <= :age)', { age: filter.ageYears });
+      qb.andWhere('(s.max_age_years IS NULL OR s.max_age_years >= :age)', { age: filter.ageYears });
+    }
+    if (filter.areaId) {
+      qb.andWhere(
+        `(NOT EXISTS (SELECT 1 FROM service_areas sa WHERE sa.service_id = s.id)
+          OR EXISTS (SELECT 1 FROM service_areas sa WHERE sa.service_id = s.id AND sa.area_id = :areaId))`,
+        { areaId: filter.areaId },
+      );
+    }
+    return qb.orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').getMany();
+  }
+
+  insertArea(manager: EntityManager, area: Pick<AreaEntity, 'code' | 'name' | 'childPopulation'>) {
+    return manager.getRepository(AreaEntity).save(manager.getRepository(AreaEntity).create(area));
+  }
+
+  async areaCodeExists(manager: EntityManager, code: string): Promise<boolean> {
+    return manager.getRepository(AreaEntity).exists({ where: { code } });
+  }
+
+  insertAgency(manager: EntityManager, agency: Pick<AgencyEntity, 'name' | 'kind'>) {
+    return manager.getRepository(AgencyEntity).save(manager.getRepository(AgencyEntity).create(agency));
+  }
+
+  insertService(manager: EntityManager, service: Partial<ServiceEntity>) {
+    return manager.getRepository(ServiceEntity).save(manager.getRepository(ServiceEntity).create(service));
+  }
+
+  /** Locks the row so concurrent updates of one service apply one after the other. */
+  lockService(manager: EntityManager, id: string): Promise<ServiceEntity | null> {
+    if (!isId(id)) return Promise.resolve(null);
+    return manager
+      .getRepository(ServiceEntity)
+      .createQueryBuilder('s')
+      .setLock('pessimistic_write')
+      .where('s.id = :id', { id })
+      .getOne();
+  }
+
+  async updateService(manager: EntityManager, id: string, changes: Partial<ServiceEntity>): Promise<void> {
+    if (Object.keys(changes).length) await manager.getRepository(ServiceEntity).update({ id }, changes);
+  }
+
+  async replaceServiceAreas(manager: EntityManager, serviceId: string, areaIds: string[]): Promise<void> {
+    await manager.query('DELETE FROM service_areas WHERE service_id = $1', [serviceId]);
+    if (areaIds.length) {
+      await manager.query('INSERT INTO service_areas (service_id, area_id) SELECT $1, unnest($2::uuid[])', [
+        serviceId,
+        [...new Set(areaIds)],
+      ]);
+    }
+  }
+}

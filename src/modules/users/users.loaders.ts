@@ -1,0 +1,14 @@
+import DataLoader from 'dataloader';
+import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import type { UserEntity } from './user.entity.js';
+import type { UsersRepository } from './users.repository.js';
+
+export const userLoader = (loaders: RequestLoaders, repo: UsersRepository) =>
+  loaders.get(
+    'users.byId',
+    () =>
+      new DataLoader<string, UserEntity | null>(async (ids) => {
+        const rows = new Map((await repo.findByIds(ids)).map((u) => [u.id, u]));
+        return ids.map((id) => rows.get(id) ?? null);
+      }),
+  );

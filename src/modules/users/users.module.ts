@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DirectoryModule } from '../directory/directory.module.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersResolver } from './users.resolver.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [DirectoryModule],
+  providers: [UsersRepository, UsersService, UsersResolver],
+  exports: [UsersService, UsersRepository],
+})
+export class UsersModule {}

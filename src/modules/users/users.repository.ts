@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Role } from '../../common/enums.js';
+import { isId } from '../../common/ids.js';
+import { UserEntity } from './user.entity.js';
+
+/** What the auth guard needs per request, read in one round trip. */
+export interface UserAccessRow {
+  id: string;
+  roles: Role[];
+  agencyId: string | null;
+  active: boolean;
+  revoked: boolean;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return isId(id) ? this.db.getRepository(UserEntity).findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  async findByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    const valid = ids.filter(isId);
+    return valid.length ? this.db.getRepository(UserEntity).findBy({ id: In(valid) }) : [];
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.db.getRepository(UserEntity).findOneBy({ email: email.toLowerCase() });
+  }
+
+  list(): Promise<UserEntity[]> {
+    return this.db.getRepository(UserEntity).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  async adminExists(): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM users WHERE 'ADMIN' = ANY(roles) AND active LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  async accessRow(userId: string, tokenId: string): Promise<UserAccessRow | null> {
+    if (!isId(userId) || !isId(tokenId)) return null;
+    const rows: {
+      id: string;
+      roles: string | Role[];
+      agency_id: string | null;
+      active: boolean;
+      revoked: boolean;
+    }[] = await this.db.query(
+      `SELECT u.id, u.roles::text[] AS roles, u.agency_id, u.active,
+                EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
+           FROM users u WHERE u.id = $1`,
+      [userId, tokenId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      roles: row.roles as Role[],
+      agencyId: row.agency_id,
+      active: row.active,
+      revoked: row.revoked,
+    };
+  }
+
+  insert(manager: EntityManager, user: Partial<UserEntity>): Promise<UserEntity> {
+    const repo = manager.getRepository(UserEntity);
+    return repo.save(repo.create(user));
+  }
+
+  async emailExists(manager: EntityManager, email: string): Promise<boolean> {
+    return manager.getRepository(UserEntity).exists({ where: { email: email.toLowerCase() } });
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<UserEntity>): Promise<UserEntity | null> {
+    if (!isId(id)) return null;
+    const result = await manager.getRepository(UserEntity).update({ id }, changes);
+    return result.affected ? manager.getRepository(UserEntity).findOneBy({ id }) : null;
+  }
+}

@@ -1,0 +1,109 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import request from 'supertest';
+import { type AppConfig, buildAppConfig } from '../../src/config/app-config.js';
+import { createApp } from '../../src/create-app.js';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import {
+  createDatabaseFromTemplate,
+  dropTestDatabase,
+  ensureTemplate,
+  newTestDatabaseName,
+  withDatabase,
+} from './test-database.js';
+
+async function migrate(url: string): Promise<void> {
+  const dataSource = new DataSource(
+    buildDataSourceOptions({ ...buildAppConfig({ NODE_ENV: 'test' }), databaseUrl: url }),
+  );
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
+  body: any;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** Direct SQL on this file's database, for arranging data and for checking effects. */
+  db: pg.Pool;
+  databaseUrl: string;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
+  tokenFor(userId: string, options?: { expiresIn?: string | number }): string;
+  close(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template, and the API on it. */
+export async function startTestApp(
+  label: string,
+  overrides: Partial<AppConfig> = {},
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const adminUrl = process.env.TEST_ADMIN_URL;
+  const template = process.env.TEST_TEMPLATE_DB;
+  if (!adminUrl || !template) throw new Error('the e2e global setup did not run');
+  await ensureTemplate(adminUrl, template, migrate);
+  const name = newTestDatabaseName(label);
+  await createDatabaseFromTemplate(adminUrl, name, template);
+  const databaseUrl = withDatabase(adminUrl, name);
+  const config: AppConfig = {
+    ...buildAppConfig({ NODE_ENV: 'test', ...env }),
+    databaseUrl,
+    embeddedDatabase: false,
+    jwtSecret: TEST_JWT_SECRET,
+    migrationsRun: false,
+    demoData: false,
+    schemaFile: join(tmpdir(), `schema-${name}.gql`),
+    ...overrides,
+  };
+  const app = await createApp(config);
+  await app.init();
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const jwt = app.get(JwtService);
+  return {
+    app,
+    config,
+    db,
+    databaseUrl,
+    async gql(query, variables, token) {
+      const req = request(app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+      if (token) req.set('authorization', `Bearer ${token}`);
+      const res = await req.send({ query, variables });
+      return { status: res.status, data: res.body?.data, errors: res.body?.errors, body: res.body };
+    },
+    tokenFor(userId, options = {}) {
+      return jwt.sign(
+        { sub: userId },
+        { jwtid: randomUUID(), expiresIn: (options.expiresIn ?? '1h') as '1h' },
+      );
+    },
+    async close() {
+      await app.close();
+      await db.end();
+      await dropTestDatabase(adminUrl, name);
+    },
+  };
+}
+
+/** The contract error code of the first error, for terse assertions. */
+export const codeOf = (res: GraphQLResponse) => res.errors?.[0]?.extensions?.code;

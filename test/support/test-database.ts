@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** Only databases whose names carry this prefix are ever created or dropped by the tests. */
+export const TEST_DATABASE_PREFIX = 'fsa_test_';
+
+export function assertTestDatabaseName(name: string): void {
+  if (!/^fsa_test_[a-z0-9_]+$/.test(name)) {
+    throw new Error(`refusing to create or drop "${name}": not a test database name`);
+  }
+}
+
+export const newTestDatabaseName = (label: string) =>
+  `${TEST_DATABASE_PREFIX}${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+
+/** Replaces the database name of a postgres:// URL. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Any fixed number: test files serialise on it while the template is first migrated. */
+const TEMPLATE_LOCK = 727_002;
+
+/** Creates and migrates the template database once per run, whichever test file gets there first. */
+export async function ensureTemplate(
+  adminUrl: string,
+  template: string,
+  migrate: (url: string) => Promise<void>,
+) {
+  assertTestDatabaseName(template);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE "${template}_wip"`);
+      await migrate(withDatabase(adminUrl, `${template}_wip`));
+      await client.query(`ALTER DATABASE "${template}_wip" RENAME TO "${template}"`);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+export async function createDatabaseFromTemplate(
+  adminUrl: string,
+  name: string,
+  template: string,
+): Promise<void> {
+  assertTestDatabaseName(name);
+  assertTestDatabaseName(template);
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+}
+
+export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  assertTestDatabaseName(name);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
