@@ -1,0 +1,27 @@
+import type { Actor } from '../../common/actor.js';
+import { Role } from '../../common/enums.js';
+import type { FamilyAccessLevel } from './dto/family.types.js';
+
+/** Roles that may work with family records at all; a caller with none of them is FORBIDDEN. */
+export const FAMILY_ROLES = [Role.ADMIN, Role.LEAD_PROFESSIONAL, Role.AGENCY_STAFF];
+
+export const mayUseFamilies = (actor: Actor): boolean => FAMILY_ROLES.some((r) => actor.roles.has(r));
+
+/**
+ * Need-to-know access to one family. `agencyHasSentReferral`: the caller's agency has a
+ * referral for this family that is not a draft. Null means the caller may not see it (NOT_FOUND).
+ */
+export function familyAccess(
+  actor: Actor,
+  family: { leadProfessionalId: string | null },
+  agencyHasSentReferral: boolean,
+): FamilyAccessLevel | null {
+  if (actor.roles.has(Role.ADMIN)) return 'FULL';
+  if (actor.roles.has(Role.LEAD_PROFESSIONAL) && family.leadProfessionalId === actor.id) return 'FULL';
+  if (actor.roles.has(Role.AGENCY_STAFF) && actor.agencyId && agencyHasSentReferral) return 'LIMITED';
+  return null;
+}
+
+/** Lead professional of the family or admin: may change it, see consents, history and packages. */
+export const leadsOrAdministers = (actor: Actor, family: { leadProfessionalId: string | null }): boolean =>
+  actor.roles.has(Role.ADMIN) || (actor.roles.has(Role.LEAD_PROFESSIONAL) && family.leadProfessionalId === actor.id);
