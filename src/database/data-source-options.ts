@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations.js';
+import { StatementCounter } from './statement-counter.js';
 
 type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'db' | 'migrationsRun'>;
 
@@ -25,6 +26,7 @@ export function buildDataSourceOptions(config: DatabaseSettings): DataSourceOpti
     installExtensions: false,
     migrationsRun: false,
     logging: false,
+    logger: new StatementCounter(),
     extra: {
       max: config.db.poolSize,
       // node-postgres waits forever for a pooled connection unless told otherwise.

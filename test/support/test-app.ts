@@ -9,6 +9,7 @@ import { type AppConfig, buildAppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import type { StatementCounter } from '../../src/database/statement-counter.js';
 import {
   createDatabaseFromTemplate,
   dropTestDatabase,
@@ -50,6 +51,8 @@ export interface TestApp {
     token?: string,
   ): Promise<GraphQLResponse<T>>;
   tokenFor(userId: string, options?: { expiresIn?: string | number }): string;
+  /** SQL statements the API has sent so far (see StatementCounter). */
+  statements(): number;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,9 @@ export async function startTestApp(
       if (token) req.set('authorization', `Bearer ${token}`);
       const res = await req.send({ query, variables });
       return { status: res.status, data: res.body?.data, errors: res.body?.errors, body: res.body };
+    },
+    statements() {
+      return (app.get(DataSource).logger as StatementCounter).count;
     },
     tokenFor(userId, options = {}) {
       return jwt.sign(
