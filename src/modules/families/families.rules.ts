@@ -24,4 +24,24 @@ export function familyAccess(
 
 /** Lead professional of the family or admin: may change it, see consents, history and packages. */
 export const leadsOrAdministers = (actor: Actor, family: { leadProfessionalId: string | null }): boolean =>
-  actor.roles.has(Role.ADMIN) || (actor.roles.has(Role.LEAD_PROFESSIONAL) && family.leadProfessionalId === actor.id);
+  actor.roles.has(Role.ADMIN) ||
+  (actor.roles.has(Role.LEAD_PROFESSIONAL) && family.leadProfessionalId === actor.id);
+
+export interface ConsentTimes {
+  givenAt: Date;
+  expiresAt: Date | null;
+  withdrawnAt: Date | null;
+}
+
+/** Given by then, not withdrawn by then, not expired by then. */
+export function consentActiveAt(consent: ConsentTimes, at: Date): boolean {
+  const t = at.getTime();
+  return (
+    consent.givenAt.getTime() <= t &&
+    (consent.withdrawnAt === null || consent.withdrawnAt.getTime() > t) &&
+    (consent.expiresAt === null || consent.expiresAt.getTime() > t)
+  );
+}
+
+/** Age from which a child's own consent is accepted (Gillick competence is the practitioner's call). */
+export const CHILD_CONSENT_MIN_AGE = 12;

@@ -1,0 +1,91 @@
+import DataLoader from 'dataloader';
+import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import type { ConsentEntity } from './consent.entity.js';
+import type { FamilyMemberEntity } from './family-member.entity.js';
+import type { FamilyEntity } from './family.entity.js';
+import type { FamiliesRepository } from './families.repository.js';
+import type { LeadProfessionalAssignmentEntity } from './lead-professional-assignment.entity.js';
+
+function groupBy<T>(rows: T[], keys: readonly string[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((k) => groups.get(k) ?? []);
+}
+
+export const familyLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.byId',
+    () =>
+      new DataLoader<string, FamilyEntity | null>(async (ids) => {
+        const rows = new Map((await repo.findByIds(ids)).map((f) => [f.id, f]));
+        return ids.map((id) => rows.get(id) ?? null);
+      }),
+  );
+
+export const membersLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.membersByFamily',
+    () =>
+      new DataLoader<string, FamilyMemberEntity[]>(async (ids) =>
+        groupBy(await repo.membersByFamilyIds(ids), ids, (m) => m.familyId),
+      ),
+  );
+
+export const memberLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.memberById',
+    () =>
+      new DataLoader<string, FamilyMemberEntity | null>(async (ids) => {
+        const rows = new Map((await repo.membersByIds(ids)).map((m) => [m.id, m]));
+        return ids.map((id) => rows.get(id) ?? null);
+      }),
+  );
+
+export const assignmentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.assignmentsByFamily',
+    () =>
+      new DataLoader<string, LeadProfessionalAssignmentEntity[]>(async (ids) =>
+        groupBy(await repo.assignmentsByFamilyIds(ids), ids, (a) => a.familyId),
+      ),
+  );
+
+export const consentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.consentsByFamily',
+    () =>
+      new DataLoader<string, ConsentEntity[]>(async (ids) =>
+        groupBy(await repo.consentsByFamilyIds(ids), ids, (c) => c.familyId),
+      ),
+  );
+
+export const consentAgencyIdsLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
+  loaders.get(
+    'families.agencyIdsByConsent',
+    () =>
+      new DataLoader<string, string[]>(async (ids) =>
+        groupBy(await repo.agencyIdsByConsentIds(ids), ids, (r) => r.consentId).map((g) =>
+          g.map((r) => r.agencyId),
+        ),
+      ),
+  );
+
+/** For agency staff: which of the families their agency has a sent (non-draft) referral for. */
+export const agencySentReferralLoader = (
+  loaders: RequestLoaders,
+  repo: FamiliesRepository,
+  agencyId: string,
+) =>
+  loaders.get(
+    `families.agencyHasSentReferral:${agencyId}`,
+    () =>
+      new DataLoader<string, boolean>(async (familyIds) => {
+        const found = await repo.familiesWithSentReferral(agencyId, familyIds);
+        return familyIds.map((id) => found.has(id));
+      }),
+  );

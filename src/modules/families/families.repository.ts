@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isId } from '../../common/ids.js';
+import type { ConsentScope, MemberRole } from '../../common/enums.js';
+import { ConsentEntity } from './consent.entity.js';
+import { FamilyMemberEntity } from './family-member.entity.js';
+import { FamilyEntity } from './family.entity.js';
+import { LeadProfessionalAssignmentEntity } from './lead-professional-assignment.entity.js';
+
+/** Who is asking, reduced to what the visibility predicate needs. */
+export interface VisibilityScope {
+  all: boolean;
+  leadProfessionalId: string | null;
+  agencyId: string | null;
+}
+
+export interface FamilyListFilter {
+  search: string | null;
+  areaId: string | null;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class FamiliesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  findById(id: string, manager?: EntityManager): Promise<FamilyEntity | null> {
+    if (!isId(id)) return Promise.resolve(null);
+    return (manager ?? this.db.manager).getRepository(FamilyEntity).findOneBy({ id });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<FamilyEntity[]> {
+    const valid = ids.filter(isId);
+    if (!valid.length) return [];
+    return this.db
+      .getRepository(FamilyEntity)
+      .createQueryBuilder('f')
+      .where('f.id = ANY(:ids)', { ids: valid })
+      .getMany();
+  }
+
+  /** Of the given families, those for which the agency has a referral that is not a draft. */
+  async familiesWithSentReferral(agencyId: string, familyIds: readonly string[]): Promise<Set<string>> {
+    const valid = familyIds.filter(isId);
+    if (!valid.length) return new Set();
+    const rows: { family_id: string }[] = await this.db.query(
+      `SELECT DISTINCT family_id FROM referrals
+        WHERE agency_id = $1 AND family_id = ANY($2::uuid[]) AND status <> 'DRAFT'`,
+      [agencyId, valid],
+    );
+    return new Set(rows.map((r) => r.family_id));
+  }
+
+  async page(
+    scope: VisibilityScope,
+    filter: FamilyListFilter,
+    after: [string, string] | null,
+    limit: number,
+  ) {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (!scope.all) {
+      const visible: string[] = [];
+      if (scope.leadProfessionalId) visible.push(`f.lead_professional_id = ${p(scope.leadProfessionalId)}`);
+      if (scope.agencyId) {
+        visible.push(
+          `f.id IN (SELECT r.family_id FROM referrals r WHERE r.agency_id = ${p(scope.agencyId)} AND r.status <> 'DRAFT')`,
+        );
+      }
+      where.push(visible.length ? `(${visible.join(' OR ')})` : 'false');
+    }
+    if (filter.areaId) where.push(`f.area_id = ${p(filter.areaId)}`);
+    if (filter.search) {
+      const pattern = p(`%${escapeLike(filter.search.toLowerCase())}%`);
+      where.push(`(lower(f.name) LIKE ${pattern} OR lower(f.reference) LIKE ${pattern}
+        OR EXISTS (SELECT 1 FROM family_members m WHERE m.family_id = f.id
+                   AND lower(m.given_name || ' ' || m.family_name) LIKE ${pattern}))`);
+    }
+    const base = `FROM families f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const countParams = [...params];
+    const keyset = after
+      ? `${where.length ? 'AND' : 'WHERE'} (f.name, f.id) > (${p(after[0])}, ${p(after[1])}::uuid)`
+      : '';
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT f.id, f.reference, f.name, f.area_id, f.lead_professional_id, f.created_at
+         ${base} ${keyset} ORDER BY f.name, f.id LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    const [{ total }]: { total: string }[] = await this.db.query(
+      `SELECT count(*) AS total ${base}`,
+      countParams,
+    );
+    return {
+      rows: rows.map((r) => ({
+        id: r.id as string,
+        reference: r.reference as string,
+        name: r.name as string,
+        areaId: r.area_id as string,
+        leadProfessionalId: r.lead_professional_id as string | null,
+        createdAt: r.created_at as Date,
+      })),
+      total: Number(total),
+    };
+  }
+
+  async insertFamily(
+    m: EntityManager,
+    fields: { name: string; areaId: string; leadProfessionalId: string | null; createdById: string },
+  ): Promise<FamilyEntity> {
+    const [row]: { id: string }[] = await m.query(
+      `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id)
+       VALUES ('FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), $1, $2, $3, $4) RETURNING id`,
+      [fields.name, fields.areaId, fields.leadProfessionalId, fields.createdById],
+    );
+    return (await this.findById(row.id, m))!;
+  }
+
+  async insertMembers(
+    m: EntityManager,
+    familyId: string,
+    members: { givenName: string; familyName: string; dateOfBirth: string | null; role: MemberRole }[],
+  ): Promise<FamilyMemberEntity[]> {
+    if (!members.length) return [];
+    const repo = m.getRepository(FamilyMemberEntity);
+    return repo.save(members.map((member) => repo.create({ ...member, familyId })));
+  }
+
+  async insertAssignment(
+    m: EntityManager,
+    fields: {
+      familyId: string;
+      userId: string;
+      reason: string | null;
+      assignedById: string;
+      startedAt: Date;
+    },
+  ): Promise<void> {
+    await m.getRepository(LeadProfessionalAssignmentEntity).insert(fields);
+  }
+
+  /**
+   * Moves the family to a new lead professional only if it is still led by `expectedCurrent`
+   * (one conditional UPDATE; 0 rows means a concurrent handover won).
+   */
+  async swapLeadProfessional(
+    m: EntityManager,
+    familyId: string,
+    expectedCurrent: string | null,
+    next: string,
+  ): Promise<boolean> {
+    const [, affected]: [unknown, number] = await m.query(
+      `UPDATE families SET lead_professional_id = $3
+        WHERE id = $1 AND lead_professional_id IS NOT DISTINCT FROM $2::uuid`,
+      [familyId, expectedCurrent, next],
+    );
+    return affected === 1;
+  }
+
+  async endOpenAssignment(m: EntityManager, familyId: string, at: Date): Promise<void> {
+    await m.query(
+      `UPDATE lead_professional_assignments SET ended_at = $2 WHERE family_id = $1 AND ended_at IS NULL`,
+      [familyId, at],
+    );
+  }
+
+  async membersByFamilyIds(familyIds: readonly string[]): Promise<FamilyMemberEntity[]> {
+    if (!familyIds.length) return [];
+    return this.db
+      .getRepository(FamilyMemberEntity)
+      .createQueryBuilder('m')
+      .where('m.family_id = ANY(:ids)', { ids: [...familyIds] })
+      .orderBy('m.seq', 'ASC')
+      .getMany();
+  }
+
+  async membersByIds(ids: readonly string[]): Promise<FamilyMemberEntity[]> {
+    const valid = ids.filter(isId);
+    if (!valid.length) return [];
+    return this.db
+      .getRepository(FamilyMemberEntity)
+      .createQueryBuilder('m')
+      .where('m.id = ANY(:ids)', { ids: valid })
+      .getMany();
+  }
+
+  async assignmentsByFamilyIds(familyIds: readonly string[]): Promise<LeadProfessionalAssignmentEntity[]> {
+    if (!familyIds.length) return [];
+    return this.db
+      .getRepository(LeadProfessionalAssignmentEntity)
+      .createQueryBuilder('a')
+      .where('a.family_id = ANY(:ids)', { ids: [...familyIds] })
+      .orderBy('a.started_at', 'ASC')
+      .addOrderBy('a.ended_at', 'ASC', 'NULLS LAST')
+      .getMany();
+  }
+
+  async consentsByFamilyIds(familyIds: readonly string[]): Promise<ConsentEntity[]> {
+    if (!familyIds.length) return [];
+    return this.db
+      .getRepository(ConsentEntity)
+      .createQueryBuilder('c')
+      .where('c.family_id = ANY(:ids)', { ids: [...familyIds] })
+      .orderBy('c.given_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
+  }
+
+  async agencyIdsByConsentIds(
+    consentIds: readonly string[],
+  ): Promise<{ consentId: string; agencyId: string }[]> {
+    if (!consentIds.length) return [];
+    const rows: { consent_id: string; agency_id: string }[] = await this.db.query(
+      'SELECT consent_id, agency_id FROM consent_agencies WHERE consent_id = ANY($1::uuid[])',
+      [consentIds],
+    );
+    return rows.map((r) => ({ consentId: r.consent_id, agencyId: r.agency_id }));
+  }
+
+  findConsent(id: string, m?: EntityManager): Promise<ConsentEntity | null> {
+    if (!isId(id)) return Promise.resolve(null);
+    return (m ?? this.db.manager).getRepository(ConsentEntity).findOneBy({ id });
+  }
+
+  async insertConsent(
+    m: EntityManager,
+    fields: {
+      familyId: string;
+      givenByMemberId: string;
+      scope: ConsentScope;
+      purpose: string;
+      givenAt: Date;
+      expiresAt: Date | null;
+      recordedById: string;
+      agencyIds: string[];
+    },
+  ): Promise<ConsentEntity> {
+    const { agencyIds, ...row } = fields;
+    const repo = m.getRepository(ConsentEntity);
+    const consent = await repo.save(repo.create({ ...row, withdrawnAt: null }));
+    if (agencyIds.length) {
+      await m.query('INSERT INTO consent_agencies (consent_id, agency_id) SELECT $1, unnest($2::uuid[])', [
+        consent.id,
+        agencyIds,
+      ]);
+    }
+    return consent;
+  }
+
+  /** Sets withdrawn_at once; false when it was already set. */
+  async withdrawConsent(m: EntityManager, id: string, at: Date): Promise<ConsentEntity | null> {
+    // TypeORM returns [rows, affectedCount] for UPDATE.
+    const [, affected]: [unknown, number] = await m.query(
+      `UPDATE consents SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL`,
+      [id, at],
+    );
+    return affected === 1 ? this.findConsent(id, m) : null;
+  }
+}
