@@ -1,0 +1,36 @@
+import { ageInYears, assertNotInFuture, dateInZone, daysBetween } from './dates.js';
+
+describe('calendar arithmetic', () => {
+  it('takes the calendar date in the reporting time zone', () => {
+    // 23:30 UTC on 31 March 2025 is 00:30 on 1 April in London (BST).
+    expect(dateInZone(new Date('2025-03-31T23:30:00Z'), 'Europe/London')).toBe('2025-04-01');
+    expect(dateInZone(new Date('2025-03-31T23:30:00Z'), 'UTC')).toBe('2025-03-31');
+    // In winter London is UTC.
+    expect(dateInZone(new Date('2025-01-15T23:30:00Z'), 'Europe/London')).toBe('2025-01-15');
+  });
+
+  it('counts whole days between dates across month ends, leap days and clock changes', () => {
+    expect(daysBetween('2025-03-29', '2025-03-31')).toBe(2); // spans the spring clock change
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2025-02-28', '2025-03-01')).toBe(1);
+    expect(daysBetween('2025-04-01', '2025-04-01')).toBe(0);
+    expect(daysBetween('2025-04-10', '2025-04-01')).toBe(-9);
+  });
+
+  it('computes age in whole years on a date', () => {
+    expect(ageInYears('2013-06-15', '2025-06-14')).toBe(11);
+    expect(ageInYears('2013-06-15', '2025-06-15')).toBe(12);
+    expect(ageInYears('2012-02-29', '2025-02-28')).toBe(12);
+    expect(ageInYears('2012-02-29', '2024-02-28')).toBe(11);
+    expect(ageInYears('2012-02-29', '2024-02-29')).toBe(12);
+    expect(ageInYears('2025-01-01', '2025-01-01')).toBe(0);
+  });
+
+  it('allows two minutes of clock skew for instants in the future', () => {
+    const now = new Date('2025-04-01T12:00:00Z');
+    expect(() => assertNotInFuture(new Date('2025-04-01T12:01:59Z'), 'occurredAt', now)).not.toThrow();
+    expect(() => assertNotInFuture(new Date('2025-04-01T12:02:01Z'), 'occurredAt', now)).toThrow(
+      /occurredAt/,
+    );
+  });
+});
