@@ -3,6 +3,8 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -30,7 +32,17 @@ export const REDACTED_LOG_PATHS = [
   '*.password',
   '*.token',
   '*.variables',
+  // A database error carries the statement, its parameters and the offending key values.
+  'err.query',
+  'err.parameters',
+  'err.driverError',
+  'err.detail',
 ];
+
+/** pino-http options, plus a synchronous file destination when `config.logFile` is set. */
+function withLogDestination(config: AppConfig, options: Options): Options | [Options, DestinationStream] {
+  return config.logFile ? [options, pino.destination({ dest: config.logFile, sync: true })] : options;
+}
 
 @Module({})
 export class AppModule {
@@ -42,7 +54,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnvironment }),
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: withLogDestination(config, {
             level: config.logLevel,
             redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
             genReqId: (req: IncomingMessage) => {
@@ -59,7 +71,7 @@ export class AppModule {
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
-          },
+          }),
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => buildDataSourceOptions(config),

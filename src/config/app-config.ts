@@ -77,6 +77,8 @@ export interface AppConfig {
   /** Undefined means "decide from the database kind" (on for embedded outside production). */
   demoData?: boolean;
   logLevel: string;
+  /** Optional file the logs are appended to (synchronously) instead of stdout; used by the log-privacy tests. */
+  logFile?: string;
   migrationsRun: boolean;
   suppressionMax: number;
   db: { poolSize: number; acquireTimeoutMs: number; statementTimeoutMs: number };

@@ -1,4 +1,5 @@
-import { HttpException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from '../common/errors.js';
@@ -53,6 +54,44 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+const sqlStateOf = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+/**
+ * Database refusals that a concurrent or careless request can cause, as contract codes with
+ * fixed messages (PostgreSQL's own message and detail quote the values). A unique-key race
+ * lost to another request or process is a CONFLICT, whichever check-then-insert lost it.
+ */
+export function constraintError(error: unknown): { code: ErrorCode; message: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  switch (sqlStateOf(error)) {
+    case '23505':
+      return { code: ErrorCode.CONFLICT, message: 'Conflicts with an existing record' };
+    case '40001':
+    case '40P01':
+      return { code: ErrorCode.CONFLICT, message: 'Conflicted with a concurrent change; try again' };
+    case '23503':
+      return { code: ErrorCode.BAD_USER_INPUT, message: 'Refers to a record that does not exist' };
+    case '23502':
+    case '23514':
+    case '22001':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22P02':
+      return { code: ErrorCode.BAD_USER_INPUT, message: 'A value is not acceptable' };
+    case '57014':
+    case '55P03':
+      // statement_timeout or lock_timeout: the database is too busy to answer in time.
+      return { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The database is busy; try again shortly' };
+    default:
+      return undefined;
+  }
+}
+
 function validationMessage(exception: HttpException): string {
   const body = exception.getResponse() as { message?: string | string[] } | string;
   if (typeof body === 'object' && Array.isArray(body.message)) return body.message.join('; ');
@@ -99,6 +138,8 @@ export function formatGraphQLError(
   if (isDatabaseUnavailable(original)) {
     return out(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly');
   }
+  const constraint = constraintError(original);
+  if (constraint) return out(constraint.code, constraint.message);
   const code = String(formatted.extensions?.code ?? '');
   if (CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     return out(
@@ -115,9 +156,30 @@ export function formatGraphQLError(
   return out(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }
 
-/** Variable coercion messages quote the value sent ('got invalid value "…"'); keep only the shape. */
+/**
+ * graphql-js quotes the offending value in coercion messages ('got invalid value "…"',
+ * 'cannot represent non-integer value: "…"', 'found "…"'); keep only the shape and the
+ * schema path, never the value.
+ */
 export function hideValues(message: string): string {
   return message
-    .replace(/got invalid value .*?;/gs, 'got an invalid value;')
-    .replace(/got invalid value .*$/gs, 'got an invalid value.');
+    .replace(/got invalid value .*?(?: at ("[^"]*"))?(?:;.*)?$/s, (_, at?: string) =>
+      at ? `got an invalid value at ${at}.` : 'got an invalid value.',
+    )
+    .replace(/(cannot represent[^:]*?value)s?:.*$/s, '$1.')
+    .replace(/, found .*$/s, ', found an invalid value.');
+}
+
+/**
+ * Nest's default exception handler logs a resolver's error object whole; for a TypeORM
+ * error that is the SQL, its parameters (personal data) and the driver's detail. GraphQL
+ * errors are handed back to Apollo untouched instead: the formatter above turns them into
+ * contract codes and the request-id plugin logs class, SQLSTATE and stack only.
+ */
+@Catch()
+export class GraphQLErrorPassthroughFilter extends BaseExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost) {
+    if (host.getType<string>() === 'graphql') return exception;
+    return super.catch(exception, host);
+  }
 }

@@ -1,11 +1,13 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
+import { buildArmor } from './armor.js';
 import { buildContext, type GraphQLContext, requestIdOf } from './context.js';
-import { formatGraphQLError } from './error-formatter.js';
+import { formatGraphQLError, GraphQLErrorPassthroughFilter } from './error-formatter.js';
 
 const logger = new Logger('GraphQL');
 
@@ -45,8 +47,10 @@ const requestIdPlugin: ApolloServerPlugin<GraphQLContext> = {
 @Module({})
 export class AppGraphQLModule {
   static forRoot(config: AppConfig, extraPlugins: ApolloServerPlugin[] = []): DynamicModule {
+    const armor = buildArmor(config);
     return {
       module: AppGraphQLModule,
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorPassthroughFilter }],
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -64,7 +68,9 @@ export class AppGraphQLModule {
           autoTransformHttpErrors: false,
           formatError: (formatted, error) =>
             formatGraphQLError(formatted, error, { hideInputValues: config.production }),
-          plugins: [requestIdPlugin, ...extraPlugins],
+          validationRules: armor.validationRules,
+          parseOptions: armor.parseOptions,
+          plugins: [requestIdPlugin, ...armor.plugins, ...extraPlugins],
         }),
       ],
     };
