@@ -15,7 +15,14 @@ import { FamilyEntity } from './family.entity.js';
 export class FamilyMemberEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Entry order within the family (rows of one transaction share created_at). */
-  @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS', select: true, insert: false, update: false })
+  @Column({
+    type: 'bigint',
+    generated: 'identity',
+    generatedIdentity: 'ALWAYS',
+    select: true,
+    insert: false,
+    update: false,
+  })
   seq: string;
   @Index('family_members_family_idx')
   @Column({ name: 'family_id', type: 'uuid' })
