@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EIGHTEEN_WEEKS_DAYS, type ReferralAggregates, type WaitAggregates } from './metrics.rules.js';
+
+export interface MetricsScope {
+  from: string;
+  to: string;
+  areaId?: string | null;
+  agencyId?: string | null;
+  serviceId?: string | null;
+}
+
+/**
+ * The SQL behind the board metrics. Every figure is an aggregate computed by PostgreSQL in
+ * one statement per query; no referral row is loaded into the application.
+ *
+ * Parameters $1 = from, $2 = to (dates), $3 = reporting time zone. Calendar days are
+ * `(ts AT TIME ZONE $3)::date`. The period is turned into timestamptz bounds
+ * [LO, HI) in SQL (local midnight of `from`, local midnight after `to`), and columns are
+ * compared with those bounds as plain ranges, so the indexes on received_at, decided_at
+ * and started_at apply.
+ */
+const LO = `(($1::date)::timestamp AT TIME ZONE $3::text)`;
+const HI = `(($2::date + 1)::timestamp AT TIME ZONE $3::text)`;
+
+/** The scope filters; the family's area needs the join with families. */
+function scope(s: MetricsScope, params: unknown[]): { join: string; where: string } {
+  const where: string[] = [];
+  let join = '';
+  if (s.agencyId) {
+    params.push(s.agencyId);
+    where.push(`r.agency_id = $${params.length}::uuid`);
+  }
+  if (s.serviceId) {
+    params.push(s.serviceId);
+    where.push(`r.service_id = $${params.length}::uuid`);
+  }
+  if (s.areaId) {
+    params.push(s.areaId);
+    join = 'JOIN families f ON f.id = r.family_id';
+    where.push(`f.area_id = $${params.length}::uuid`);
+  }
+  return { join, where: where.map((w) => ` AND ${w}`).join('') };
+}
+
+interface ReferralRow {
+  months: { month: string; received: number; reReferrals: number }[];
+  accepted: number;
+  declined: number;
+  population: number | null;
+}
+
+interface WaitRow {
+  kind: 'completed' | 'waiting';
+  count: number;
+  median: number | null;
+  p92: number | null;
+  within_target: number;
+  over_18_weeks: number;
+}
+
+@Injectable()
+export class MetricsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Received referrals and re-referrals per local month, decisions by outcome, and the child
+   * population, in one statement. A re-referral has an earlier referral of the same family to
+   * the same agency whose receipt is at or after this receipt minus 12 calendar months
+   * (wall-clock time in the reporting zone; PostgreSQL clamps 29 Feb to 28 Feb). The earlier
+   * referral is looked up in the whole table, whatever the period, service or area filters,
+   * through referrals_family_agency_received_idx (family_id, agency_id, received_at).
+   */
+  async referralAggregates(s: MetricsScope, timeZone: string): Promise<ReferralAggregates> {
+    const params: unknown[] = [s.from, s.to, timeZone];
+    const { join, where } = scope(s, params);
+    let population = '(SELECT sum(a.child_population) FROM areas a)';
+    if (s.areaId) {
+      params.push(s.areaId);
+      population = `(SELECT a.child_population FROM areas a WHERE a.id = $${params.length}::uuid)`;
+    }
+    const sql = `
+      WITH received AS (
+        SELECT to_char(r.received_at AT TIME ZONE $3::text, 'YYYY-MM') AS month,
+               EXISTS (
+                 SELECT 1 FROM referrals p
+                 WHERE p.family_id = r.family_id
+                   AND p.agency_id = r.agency_id
+                   AND p.received_at < r.received_at
+                   AND p.received_at >= ((r.received_at AT TIME ZONE $3::text) - interval '12 months') AT TIME ZONE $3::text
+               ) AS re_referral
+        FROM referrals r ${join}
+        WHERE r.received_at >= ${LO} AND r.received_at < ${HI}${where}
+      ),
+      months AS (
+        SELECT month, count(*)::int AS received, (count(*) FILTER (WHERE re_referral))::int AS re_referrals
+        FROM received GROUP BY month
+      ),
+      decided AS (
+        SELECT (count(*) FILTER (WHERE r.status = 'DECLINED'))::int AS declined,
+               (count(*) FILTER (WHERE r.status <> 'DECLINED'))::int AS accepted
+        FROM referrals r ${join}
+        WHERE r.decided_at >= ${LO} AND r.decided_at < ${HI}${where}
+      )
+      SELECT coalesce(
+               (SELECT json_agg(json_build_object('month', month, 'received', received, 'reReferrals', re_referrals)
+                                ORDER BY month) FROM months),
+               '[]'::json) AS months,
+             d.accepted, d.declined,
+             ${population}::float8 AS population
+      FROM decided d`;
+    const [row] = (await this.db.query(sql, params)) as ReferralRow[];
+    return {
+      months: row.months,
+      accepted: row.accepted,
+      declined: row.declined,
+      population: row.population !== null && row.population > 0 ? row.population : null,
+    };
+  }
+
+  /**
+   * Completed waits (service started in the period) and open waits (at the end of `to`), in
+   * one statement. Wait days are the local date of the end minus the local date of receipt;
+   * percentiles are PostgreSQL's percentile_cont (linear interpolation).
+   * Open at the end of `to`: received by then, and by then not started, not declined and not
+   * withdrawn (a later start, decision or withdrawal does not count yet).
+   */
+  async waitAggregates(
+    s: MetricsScope,
+    timeZone: string,
+  ): Promise<{ completed: WaitAggregates; waiting: WaitAggregates }> {
+    const params: unknown[] = [s.from, s.to, timeZone];
+    const { join, where } = scope(s, params);
+    const stats = (source: string) => `
+      SELECT '${source}' AS kind,
+             count(*)::int AS count,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
+             percentile_cont(0.92) WITHIN GROUP (ORDER BY days) AS p92,
+             (count(*) FILTER (WHERE days <= target))::int AS within_target,
+             (count(*) FILTER (WHERE days > ${EIGHTEEN_WEEKS_DAYS}))::int AS over_18_weeks
+      FROM ${source}`;
+    const sql = `
+      WITH completed AS (
+        SELECT (r.started_at AT TIME ZONE $3::text)::date - (r.received_at AT TIME ZONE $3::text)::date AS days,
+               s.waiting_time_target_days AS target
+        FROM referrals r JOIN services s ON s.id = r.service_id ${join}
+        WHERE r.started_at >= ${LO} AND r.started_at < ${HI}
+          AND r.received_at IS NOT NULL${where}
+      ),
+      waiting AS (
+        SELECT $2::date - (r.received_at AT TIME ZONE $3::text)::date AS days,
+               s.waiting_time_target_days AS target
+        FROM referrals r JOIN services s ON s.id = r.service_id ${join}
+        WHERE r.received_at < ${HI}
+          AND (r.started_at IS NULL OR r.started_at >= ${HI})
+          AND NOT (r.status = 'DECLINED' AND r.decided_at IS NOT NULL AND r.decided_at < ${HI})
+          AND NOT (r.status = 'WITHDRAWN' AND r.closed_at IS NOT NULL AND r.closed_at < ${HI})${where}
+      )
+      ${stats('completed')}
+      UNION ALL
+      ${stats('waiting')}`;
+    const rows = (await this.db.query(sql, params)) as WaitRow[];
+    const pick = (kind: WaitRow['kind']): WaitAggregates => {
+      const r = rows.find((x) => x.kind === kind)!;
+      return {
+        count: r.count,
+        medianDays: r.median,
+        p92Days: r.p92,
+        withinTarget: r.within_target,
+        over18Weeks: r.over_18_weeks,
+      };
+    };
+    return { completed: pick('completed'), waiting: pick('waiting') };
+  }
+}
