@@ -35,17 +35,18 @@ export class AuthService {
   async login(email: string, password: string, clientAddress: string) {
     const accountKey = email.trim().toLowerCase().slice(0, 254);
     const { login } = this.config;
-    const failures = await this.repo.recentFailures(accountKey, clientAddress, login.windowMinutes);
-    if (failures.account >= login.maxFailuresPerAccount || failures.address >= login.maxFailuresPerAddress) {
+    // The attempt counts as a failure from the start; it is withdrawn if refused, and a
+    // success clears the account's count.
+    const attempt = await this.repo.beginAttempt(accountKey, clientAddress, login.windowMinutes);
+    if (attempt.account > login.maxFailuresPerAccount || attempt.address > login.maxFailuresPerAddress) {
+      await this.repo.dropAttempt(attempt.attemptId);
       throw AuthErrors.tooManyFailures();
     }
     const user = await this.users.findByEmail(accountKey);
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok || !user.active) {
-      await this.repo.recordFailure(accountKey, clientAddress);
-      throw AuthErrors.invalidCredentials();
-    }
+    if (!user || !ok || !user.active) throw AuthErrors.invalidCredentials();
     await this.repo.clearAccountFailures(accountKey);
+    await this.repo.pruneFailures(login.windowMinutes);
     const token = await this.jwt.signAsync(
       { sub: user.id },
       { jwtid: randomUUID(), algorithm: JWT_ALGORITHM },
