@@ -1,0 +1,384 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
+import { isId } from '../../common/ids.js';
+import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
+import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
+
+type Raw = Record<string, unknown>;
+
+const toReferral = (r: Raw): ReferralType => ({
+  id: r.id as string,
+  reference: r.reference as string,
+  familyId: r.family_id as string,
+  serviceId: r.service_id as string,
+  agencyId: r.agency_id as string,
+  referredById: r.referred_by_id as string,
+  packageId: (r.package_id as string | null) ?? null,
+  reason: r.reason as string,
+  urgency: r.urgency as Urgency,
+  status: r.status as ReferralStatus,
+  version: Number(r.version),
+  sharedWithoutConsent: r.shared_without_consent as boolean,
+  sharedWithoutConsentReason: (r.share_without_consent_reason as string | null) ?? null,
+  createdAt: r.created_at as Date,
+  receivedAt: (r.received_at as Date | null) ?? null,
+  decidedAt: (r.decided_at as Date | null) ?? null,
+  declineReason: (r.decline_reason as string | null) ?? null,
+  startedAt: (r.started_at as Date | null) ?? null,
+  closedAt: (r.closed_at as Date | null) ?? null,
+  outcome: (r.outcome as string | null) ?? null,
+  withdrawReason: (r.withdraw_reason as string | null) ?? null,
+});
+
+const toEvent = (r: Raw): ReferralEventType => ({
+  id: r.id as string,
+  referralId: r.referral_id as string,
+  status: r.status as ReferralStatus,
+  at: r.at as Date,
+  actorId: r.actor_id as string,
+  note: (r.note as string | null) ?? null,
+});
+
+export interface ServiceRow extends ServiceFacts {
+  id: string;
+  agencyId: string;
+}
+
+export interface ChildRow extends MemberFacts {
+  referralId: string;
+  givenName: string;
+  familyName: string;
+}
+
+/** Who is listing, reduced to what the visibility predicate needs. */
+export type ReferralListScope =
+  | { kind: 'ALL' }
+  | { kind: 'AGENCY'; agencyId: string }
+  | { kind: 'LEAD'; userId: string }
+  | { kind: 'NONE' };
+
+export interface ReferralListFilter {
+  agencyId: string | null;
+  serviceId: string | null;
+  familyId: string | null;
+  status: ReferralStatus[] | null;
+}
+
+/** Keyset of the inbox order: urgent first, oldest receipt first (drafts last), then id. */
+export type ReferralCursor = [number, string, string];
+
+/** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
+@Injectable()
+export class ReferralsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private q(m?: EntityManager) {
+    return m ?? this.db.manager;
+  }
+
+  async findById(id: string, m?: EntityManager): Promise<ReferralType | null> {
+    if (!isId(id)) return null;
+    const rows: Raw[] = await this.q(m).query('SELECT * FROM referrals WHERE id = $1', [id]);
+    return rows.length ? toReferral(rows[0]) : null;
+  }
+
+  async insertReferral(
+    m: EntityManager,
+    fields: {
+      id: string;
+      familyId: string;
+      serviceId: string;
+      agencyId: string;
+      referredById: string;
+      packageId: string | null;
+      reason: string;
+      urgency: Urgency;
+      sharedWithoutConsentReason: string | null;
+      createdAt: Date;
+    },
+  ): Promise<ReferralType> {
+    const rows: Raw[] = await m.query(
+      `INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, package_id,
+                              reason, urgency, shared_without_consent, share_without_consent_reason, created_at)
+       VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, $3, $4, $5, $6,
+               $7, $8, $9::text IS NOT NULL, $9, $10)
+       RETURNING *`,
+      [
+        fields.id,
+        fields.familyId,
+        fields.serviceId,
+        fields.agencyId,
+        fields.referredById,
+        fields.packageId,
+        fields.reason,
+        fields.urgency,
+        fields.sharedWithoutConsentReason,
+        fields.createdAt,
+      ],
+    );
+    return toReferral(rows[0]);
+  }
+
+  async insertChildren(m: EntityManager, referralId: string, childIds: string[]): Promise<void> {
+    await m.query('INSERT INTO referral_children (referral_id, member_id) SELECT $1, unnest($2::uuid[])', [
+      referralId,
+      childIds,
+    ]);
+  }
+
+  async insertEvent(
+    m: EntityManager,
+    event: { referralId: string; status: ReferralStatus; at: Date; actorId: string; note: string | null },
+  ): Promise<void> {
+    await m.query(
+      'INSERT INTO referral_events (referral_id, status, at, actor_id, note) VALUES ($1, $2, $3, $4, $5)',
+      [event.referralId, event.status, event.at, event.actorId, event.note],
+    );
+  }
+
+  /**
+   * One transition as one conditional UPDATE: only from an allowed status, only at the expected
+   * version when one is given, and only if the new stamp does not precede any stamp already set.
+   * Null when no row matched (the caller re-reads to tell which condition failed).
+   */
+  async applyTransition(
+    m: EntityManager,
+    id: string,
+    rule: TransitionRule,
+    at: Date,
+    note: string | null,
+    expectedVersion: number | null,
+  ): Promise<ReferralType | null> {
+    // Column names come from the fixed transition table, never from input.
+    const params: unknown[] = [id, rule.to, at, [...rule.from], expectedVersion];
+    const noteSet = rule.note ? `, ${rule.note} = $${params.push(note)}` : '';
+    const [rows, affected]: [Raw[], number] = await m.query(
+      `UPDATE referrals
+          SET status = $2, version = version + 1, ${rule.stamp} = $3::timestamptz${noteSet}
+        WHERE id = $1
+          AND status = ANY($4::referral_status[])
+          AND ($5::int IS NULL OR version = $5::int)
+          AND COALESCE(GREATEST(received_at, decided_at, started_at, closed_at), '-infinity') <= $3::timestamptz
+       RETURNING *`,
+      params,
+    );
+    return affected === 1 ? toReferral(rows[0]) : null;
+  }
+
+  // ---------- listing ----------
+
+  async page(
+    scope: ReferralListScope,
+    filter: ReferralListFilter,
+    after: ReferralCursor | null,
+    limit: number,
+  ): Promise<{ rows: (ReferralType & { cursor: ReferralCursor })[]; total: number }> {
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    switch (scope.kind) {
+      case 'ALL':
+        break;
+      case 'AGENCY':
+        where.push(`r.agency_id = ${p(scope.agencyId)}`, `r.status <> 'DRAFT'`);
+        break;
+      case 'LEAD': {
+        const me = p(scope.userId);
+        where.push(
+          `(r.referred_by_id = ${me} OR r.family_id IN (SELECT f.id FROM families f WHERE f.lead_professional_id = ${me}))`,
+        );
+        break;
+      }
+      case 'NONE':
+        where.push('false');
+    }
+    if (filter.agencyId) where.push(`r.agency_id = ${p(filter.agencyId)}`);
+    if (filter.serviceId) where.push(`r.service_id = ${p(filter.serviceId)}`);
+    if (filter.familyId) where.push(`r.family_id = ${p(filter.familyId)}`);
+    if (filter.status?.length) where.push(`r.status = ANY(${p(filter.status)}::referral_status[])`);
+    const base = `FROM referrals r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const countParams = [...params];
+    const rank = `(CASE WHEN r.urgency = 'URGENT' THEN 0 ELSE 1 END)`;
+    const at = `COALESCE(r.received_at, 'infinity'::timestamptz)`;
+    const keyset = after
+      ? `${where.length ? 'AND' : 'WHERE'} (${rank}, ${at}, r.id) > (${p(after[0])}::int, ${p(after[1])}::timestamptz, ${p(after[2])}::uuid)`
+      : '';
+    // The receipt time travels in the cursor as PostgreSQL text, which keeps its full precision.
+    const rows: Raw[] = await this.db.query(
+      `SELECT r.*, ${rank} AS sort_rank, ${at}::text AS sort_at
+         ${base} ${keyset}
+        ORDER BY ${rank}, ${at}, r.id
+        LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    const [{ total }]: { total: string }[] = await this.db.query(
+      `SELECT count(*) AS total ${base}`,
+      countParams,
+    );
+    return {
+      rows: rows.map((r) => ({
+        ...toReferral(r),
+        cursor: [Number(r.sort_rank), r.sort_at as string, r.id as string],
+      })),
+      total: Number(total),
+    };
+  }
+
+  // ---------- batched reads for DataLoaders ----------
+
+  async byFamilyIds(familyIds: readonly string[]): Promise<ReferralType[]> {
+    const valid = familyIds.filter(isId);
+    if (!valid.length) return [];
+    const rows: Raw[] = await this.db.query(
+      'SELECT * FROM referrals WHERE family_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      [valid],
+    );
+    return rows.map(toReferral);
+  }
+
+  async byPackageIds(packageIds: readonly string[]): Promise<ReferralType[]> {
+    const valid = packageIds.filter(isId);
+    if (!valid.length) return [];
+    const rows: Raw[] = await this.db.query(
+      'SELECT * FROM referrals WHERE package_id = ANY($1::uuid[]) ORDER BY created_at, reference',
+      [valid],
+    );
+    return rows.map(toReferral);
+  }
+
+  async childrenByReferralIds(referralIds: readonly string[]): Promise<ChildRow[]> {
+    if (!referralIds.length) return [];
+    const rows: Raw[] = await this.db.query(
+      `SELECT rc.referral_id, fm.id, fm.family_id, fm.given_name, fm.family_name,
+              fm.date_of_birth::text AS date_of_birth, fm.role
+         FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
+        WHERE rc.referral_id = ANY($1::uuid[])
+        ORDER BY fm.created_at, fm.id`,
+      [referralIds],
+    );
+    return rows.map((r) => ({
+      referralId: r.referral_id as string,
+      id: r.id as string,
+      familyId: r.family_id as string,
+      givenName: r.given_name as string,
+      familyName: r.family_name as string,
+      dateOfBirth: (r.date_of_birth as string | null) ?? null,
+      role: r.role as MemberRole,
+    }));
+  }
+
+  /** Oldest first; a back-dated send can sort before the draft's creation. */
+  async eventsByReferralIds(referralIds: readonly string[]): Promise<ReferralEventType[]> {
+    if (!referralIds.length) return [];
+    const rows: Raw[] = await this.db.query(
+      `SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[]) ORDER BY at, recorded_at, id`,
+      [referralIds],
+    );
+    return rows.map(toEvent);
+  }
+
+  // ---------- facts for the creation and send-time rules (inside the caller's transaction) ----------
+
+  async services(m: EntityManager, ids: readonly string[]): Promise<ServiceRow[]> {
+    const valid = ids.filter(isId);
+    if (!valid.length) return [];
+    const rows: Raw[] = await m.query(
+      `SELECT s.id, s.agency_id, s.accepting_referrals, s.min_age_years, s.max_age_years,
+              COALESCE(array_agg(sa.area_id::text) FILTER (WHERE sa.area_id IS NOT NULL), '{}'::text[]) AS area_ids
+         FROM services s LEFT JOIN service_areas sa ON sa.service_id = s.id
+        WHERE s.id = ANY($1::uuid[])
+        GROUP BY s.id`,
+      [valid],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      agencyId: r.agency_id as string,
+      acceptingReferrals: r.accepting_referrals as boolean,
+      minAgeYears: (r.min_age_years as number | null) ?? null,
+      maxAgeYears: (r.max_age_years as number | null) ?? null,
+      areaIds: r.area_ids as string[],
+    }));
+  }
+
+  async members(m: EntityManager, ids: readonly string[]): Promise<MemberFacts[]> {
+    const valid = ids.filter(isId);
+    if (!valid.length) return [];
+    const rows: Raw[] = await m.query(
+      `SELECT id, family_id, role, date_of_birth::text AS date_of_birth FROM family_members WHERE id = ANY($1::uuid[])`,
+      [valid],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      familyId: r.family_id as string,
+      role: r.role as MemberRole,
+      dateOfBirth: (r.date_of_birth as string | null) ?? null,
+    }));
+  }
+
+  async childrenOf(m: EntityManager, referralId: string): Promise<MemberFacts[]> {
+    const rows: Raw[] = await m.query(
+      `SELECT fm.id, fm.family_id, fm.role, fm.date_of_birth::text AS date_of_birth
+         FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
+        WHERE rc.referral_id = $1 ORDER BY fm.created_at, fm.id`,
+      [referralId],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      familyId: r.family_id as string,
+      role: r.role as MemberRole,
+      dateOfBirth: (r.date_of_birth as string | null) ?? null,
+    }));
+  }
+
+  async consents(m: EntityManager, familyId: string): Promise<ConsentFacts[]> {
+    const rows: Raw[] = await m.query(
+      `SELECT c.given_at, c.expires_at, c.withdrawn_at, c.scope,
+              COALESCE(array_agg(ca.agency_id::text) FILTER (WHERE ca.agency_id IS NOT NULL), '{}'::text[]) AS agency_ids
+         FROM consents c LEFT JOIN consent_agencies ca ON ca.consent_id = c.id
+        WHERE c.family_id = $1
+        GROUP BY c.id`,
+      [familyId],
+    );
+    return rows.map((r) => ({
+      givenAt: r.given_at as Date,
+      expiresAt: (r.expires_at as Date | null) ?? null,
+      withdrawnAt: (r.withdrawn_at as Date | null) ?? null,
+      scope: r.scope as ConsentScope,
+      agencyIds: r.agency_ids as string[],
+    }));
+  }
+
+  // ---------- idempotency keys ----------
+
+  /**
+   * Claims a retry key for this transaction. A concurrent claim of the same key waits here until
+   * the first transaction ends; false when the key already belongs to a committed request.
+   */
+  async claimIdempotencyKey(
+    m: EntityManager,
+    key: { userId: string; operation: string; key: string; requestHash: string; resultId: string },
+  ): Promise<boolean> {
+    const rows: Raw[] = await m.query(
+      `INSERT INTO idempotency_keys (user_id, operation, key, request_hash, result_id)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING result_id`,
+      [key.userId, key.operation, key.key, key.requestHash, key.resultId],
+    );
+    return rows.length === 1;
+  }
+
+  async idempotencyKey(
+    m: EntityManager,
+    key: { userId: string; operation: string; key: string },
+  ): Promise<{ requestHash: string; resultId: string } | null> {
+    const rows: { request_hash: string; result_id: string }[] = await m.query(
+      'SELECT request_hash, result_id FROM idempotency_keys WHERE user_id = $1 AND operation = $2 AND key = $3',
+      [key.userId, key.operation, key.key],
+    );
+    return rows.length ? { requestHash: rows[0].request_hash, resultId: rows[0].result_id } : null;
+  }
+}

@@ -1,0 +1,508 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../common/actor.js';
+import { assertNotInFuture, dateInZone } from '../../common/dates.js';
+import { Role, Urgency } from '../../common/enums.js';
+import { DomainError, ErrorCode, badInput, conflict } from '../../common/errors.js';
+import { isId } from '../../common/ids.js';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { FamilyType } from '../families/dto/family.types.js';
+import type { FamilyEntity } from '../families/family.entity.js';
+import { FamiliesRepository } from '../families/families.repository.js';
+import { leadsOrAdministers, mayUseFamilies } from '../families/families.rules.js';
+import { FamiliesService, toFamilyView } from '../families/families.service.js';
+import type { CreateReferralInput, ReferralFilter } from './dto/referral.inputs.js';
+import { MAX_CHILDREN_PER_REFERRAL, MAX_REASON_LENGTH } from './dto/referral.inputs.js';
+import type { ReferralType } from './dto/referral.types.js';
+import { ReferralErrors } from './referrals.errors.js';
+import {
+  referralChildrenLoader,
+  referralEventsLoader,
+  referralsByFamilyLoader,
+  referralsByPackageLoader,
+} from './referrals.loaders.js';
+import {
+  type ReferralCursor,
+  type ReferralListScope,
+  ReferralsRepository,
+  type ServiceRow,
+} from './referrals.repository.js';
+import {
+  childrenProblem,
+  consentCovers,
+  eligibilityProblem,
+  latestStamp,
+  mayAct,
+  maySeeReferral,
+  type ReferralAction,
+  stampInOrder,
+  type TransitionRule,
+  TRANSITIONS,
+  visibleThroughFamily,
+  waitingDays,
+} from './referrals.rules.js';
+
+/** One referral to be created: from createReferral or from an item of a support package. */
+export interface ReferralRequest {
+  serviceId: string;
+  childIds: string[];
+  reason: string;
+  urgency?: Urgency | null;
+  shareWithoutConsentReason?: string | null;
+}
+
+/** A request that passed the creation checks, ready to insert. */
+export interface PreparedReferral {
+  service: ServiceRow;
+  childIds: string[];
+  reason: string;
+  urgency: Urgency;
+  shareWithoutConsentReason: string | null;
+}
+
+/** Stable hash of a normalised request: the same idempotency key with another payload is a CONFLICT. */
+export const requestHash = (payload: unknown): string =>
+  createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+
+/** Normalises a referral request for hashing and creation (trimmed text, unique children, default urgency). */
+export function normaliseRequest(item: ReferralRequest): ReferralRequest & { urgency: Urgency } {
+  return {
+    serviceId: item.serviceId,
+    childIds: [...new Set(item.childIds)].sort(),
+    reason: item.reason.trim(),
+    urgency: item.urgency ?? Urgency.ROUTINE,
+    shareWithoutConsentReason: item.shareWithoutConsentReason?.trim() || null,
+  };
+}
+
+const NOTE_FIELDS: Record<ReferralAction, string> = {
+  send: '',
+  accept: '',
+  decline: 'reason',
+  start: '',
+  complete: 'outcome',
+  withdraw: 'reason',
+};
+
+/**
+ * Referrals: creation, the state machine, the agency inbox and the timeline. Every use case
+ * checks the caller's need to know here (referrals.rules.ts); what the caller may not see is
+ * NOT_FOUND; every transition and every single read is audited in the same transaction.
+ */
+@Injectable()
+export class ReferralsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: ReferralsRepository,
+    private readonly families: FamiliesService,
+    private readonly familiesRepo: FamiliesRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  // ---------- queries ----------
+
+  async referral(actor: Actor, id: string): Promise<ReferralType> {
+    const denied = (code: 'board' | 'hidden') =>
+      // A refused read is audited outside the rolled-back transaction.
+      this.audit
+        .record(undefined, actor, {
+          action: 'referral.read.denied',
+          entityType: 'Referral',
+          entityId: isId(id) ? id : null,
+        })
+        .then(() => {
+          throw code === 'board' ? ReferralErrors.boardMember() : ReferralErrors.notFound();
+        });
+    if (!mayUseFamilies(actor)) return denied('board');
+    const found = await this.db.transaction(async (m) => {
+      const referral = await this.repo.findById(id, m);
+      const family = referral ? await this.familiesRepo.findById(referral.familyId, m) : null;
+      if (!referral || !family || !maySeeReferral(actor, referral, family)) return null;
+      await this.audit.record(m, actor, {
+        action: 'referral.read',
+        entityType: 'Referral',
+        entityId: referral.id,
+        details: { familyId: referral.familyId },
+      });
+      return referral;
+    });
+    return found ?? denied('hidden');
+  }
+
+  /**
+   * Agency staff: always their own agency's sent referrals, whatever the filter says.
+   * Lead professionals: referrals of families they lead and ones they made. Admins: all.
+   * Order (the inbox): urgent first, oldest receipt first, drafts last.
+   */
+  async referrals(
+    actor: Actor,
+    args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
+  ) {
+    if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
+    const size = pageSize(args.first);
+    const cursor = decodeCursor(args.after, 3);
+    if (
+      cursor &&
+      (typeof cursor[0] !== 'number' ||
+        typeof cursor[1] !== 'string' ||
+        !/^[0-9 :.+-]{10,40}$|^infinity$/.test(cursor[1]) ||
+        !isId(cursor[2]))
+    ) {
+      throw badInput('after is not a valid cursor');
+    }
+    const filter = args.filter ?? {};
+    const empty = () =>
+      toConnection(
+        [] as ReferralType[],
+        size,
+        0,
+        () => '',
+        (r) => r,
+      );
+    // Ids that cannot name a record match nothing.
+    for (const id of [filter.agencyId, filter.serviceId, filter.familyId]) {
+      if (id !== null && id !== undefined && !isId(id)) return empty();
+    }
+    const { rows, total } = await this.repo.page(
+      this.listScope(actor),
+      {
+        agencyId: filter.agencyId ?? null,
+        serviceId: filter.serviceId ?? null,
+        familyId: filter.familyId ?? null,
+        status: filter.status?.length ? [...new Set(filter.status)] : null,
+      },
+      cursor as ReferralCursor | null,
+      size,
+    );
+    return toConnection(
+      rows,
+      size,
+      total,
+      (r) => encodeCursor(r.cursor),
+      ({ cursor: _cursor, ...r }) => r,
+    );
+  }
+
+  private listScope(actor: Actor): ReferralListScope {
+    if (actor.roles.has(Role.ADMIN)) return { kind: 'ALL' };
+    if (actor.roles.has(Role.AGENCY_STAFF)) {
+      return actor.agencyId ? { kind: 'AGENCY', agencyId: actor.agencyId } : { kind: 'NONE' };
+    }
+    if (actor.roles.has(Role.LEAD_PROFESSIONAL)) return { kind: 'LEAD', userId: actor.id };
+    return { kind: 'NONE' };
+  }
+
+  // ---------- field data (the parent was handed out after an access check) ----------
+
+  /** The referral's family: FULL for its lead professional and admins, LIMITED for everyone else who sees the referral. */
+  async familyOf(actor: Actor, referral: ReferralType, loaders: RequestLoaders): Promise<FamilyType> {
+    const family = await this.families.familyRow(referral.familyId, loaders);
+    if (!family) throw ReferralErrors.notFound();
+    return toFamilyView(family, leadsOrAdministers(actor, family) ? 'FULL' : 'LIMITED');
+  }
+
+  children(referral: ReferralType, loaders: RequestLoaders) {
+    return referralChildrenLoader(loaders, this.repo).load(referral.id);
+  }
+
+  events(referral: ReferralType, loaders: RequestLoaders) {
+    return referralEventsLoader(loaders, this.repo).load(referral.id);
+  }
+
+  waitingDays(referral: ReferralType): number | null {
+    return waitingDays(referral, new Date(), this.config.reportingTimeZone);
+  }
+
+  /** Family.referrals, filtered by the access level stamped on the family. */
+  async familyReferrals(actor: Actor, family: FamilyType, loaders: RequestLoaders): Promise<ReferralType[]> {
+    const all = await referralsByFamilyLoader(loaders, this.repo).load(family.id);
+    return all.filter((r) => visibleThroughFamily(actor, family.access, r));
+  }
+
+  /** SupportPackage.referrals: packages are shown only to callers with FULL access to the family. */
+  packageReferrals(packageId: string, loaders: RequestLoaders): Promise<ReferralType[]> {
+    return referralsByPackageLoader(loaders, this.repo).load(packageId);
+  }
+
+  // ---------- creation ----------
+
+  async createReferral(actor: Actor, input: CreateReferralInput): Promise<ReferralType> {
+    if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
+    const request = normaliseRequest(input);
+    const hash = requestHash({ familyId: input.familyId, ...request });
+    return this.db.transaction(async (m) => {
+      const id = randomUUID();
+      if (input.idempotencyKey) {
+        const first = await this.claimKey(m, actor, 'createReferral', input.idempotencyKey, hash, id);
+        if (first) {
+          const referral = await this.repo.findById(first, m);
+          if (!referral) throw ReferralErrors.idempotencyMismatch();
+          return referral;
+        }
+      }
+      const family = await this.families.familyForLeadWork(actor, input.familyId, m);
+      const now = new Date();
+      const prepared = await this.prepare(m, family, request, dateInZone(now, this.config.reportingTimeZone));
+      return this.insertPrepared(m, actor, family, prepared, { id, packageId: null, createdAt: now });
+    });
+  }
+
+  /**
+   * Takes an idempotency key inside the creating transaction. Returns null when this request owns
+   * the key (go on creating `resultId`), or the id the first request created. A concurrent retry
+   * waits on the key until the first transaction commits (then gets its result) or rolls back
+   * (then takes the key itself).
+   */
+  async claimKey(
+    m: EntityManager,
+    actor: Actor,
+    operation: string,
+    key: string,
+    hash: string,
+    resultId: string,
+  ): Promise<string | null> {
+    const ref = { userId: actor.id, operation, key };
+    if (await this.repo.claimIdempotencyKey(m, { ...ref, requestHash: hash, resultId })) return null;
+    const existing = await this.repo.idempotencyKey(m, ref);
+    if (!existing) throw conflict('A concurrent request with this idempotencyKey failed; try again');
+    if (existing.requestHash !== hash) throw ReferralErrors.idempotencyMismatch();
+    return existing.resultId;
+  }
+
+  /** The creation checks, against the calendar date `onDate`: children of the family, service eligibility. */
+  async prepare(
+    m: EntityManager,
+    family: FamilyEntity,
+    request: ReferralRequest,
+    onDate: string,
+  ): Promise<PreparedReferral> {
+    const norm = normaliseRequest(request);
+    if (!norm.reason) throw ReferralErrors.textRequired('reason');
+    if (norm.reason.length > MAX_REASON_LENGTH) throw ReferralErrors.textTooLong('reason', MAX_REASON_LENGTH);
+    if (norm.childIds.length > MAX_CHILDREN_PER_REFERRAL) throw ReferralErrors.tooManyChildren();
+    const [service] = await this.repo.services(m, [norm.serviceId]);
+    if (!service) throw ReferralErrors.serviceMissing();
+    const members = await this.repo.members(m, norm.childIds);
+    const childIds = request.childIds.filter((id, i, all) => all.indexOf(id) === i);
+    const problem = childrenProblem(family.id, childIds, members);
+    if (problem === 'NONE_NAMED') throw ReferralErrors.noChildren();
+    if (problem) throw ReferralErrors.notChildrenOfFamily();
+    const byId = new Map(members.map((c) => [c.id, c]));
+    const eligibility = eligibilityProblem(
+      service,
+      family.areaId,
+      childIds.map((id) => byId.get(id)!),
+      onDate,
+    );
+    if (eligibility) throw ReferralErrors.notEligible(eligibility);
+    return {
+      service,
+      childIds,
+      reason: norm.reason,
+      urgency: norm.urgency,
+      shareWithoutConsentReason: norm.shareWithoutConsentReason ?? null,
+    };
+  }
+
+  /** Inserts a checked referral as a DRAFT with its children, its first event and an audit row. */
+  async insertPrepared(
+    m: EntityManager,
+    actor: Actor,
+    family: FamilyEntity,
+    prepared: PreparedReferral,
+    ids: { id: string; packageId: string | null; createdAt: Date },
+  ): Promise<ReferralType> {
+    const referral = await this.repo.insertReferral(m, {
+      id: ids.id,
+      familyId: family.id,
+      serviceId: prepared.service.id,
+      // The receiving agency is fixed when the referral is made.
+      agencyId: prepared.service.agencyId,
+      referredById: actor.id,
+      packageId: ids.packageId,
+      reason: prepared.reason,
+      urgency: prepared.urgency,
+      sharedWithoutConsentReason: prepared.shareWithoutConsentReason,
+      createdAt: ids.createdAt,
+    });
+    await this.repo.insertChildren(m, referral.id, prepared.childIds);
+    await this.repo.insertEvent(m, {
+      referralId: referral.id,
+      status: referral.status,
+      at: referral.createdAt,
+      actorId: actor.id,
+      note: null,
+    });
+    await this.audit.record(m, actor, {
+      action: 'referral.create',
+      entityType: 'Referral',
+      entityId: referral.id,
+      details: {
+        familyId: family.id,
+        serviceId: referral.serviceId,
+        agencyId: referral.agencyId,
+        packageId: referral.packageId,
+        sharedWithoutConsent: referral.sharedWithoutConsent,
+      },
+    });
+    return referral;
+  }
+
+  // ---------- transitions ----------
+
+  async transition(
+    actor: Actor,
+    action: ReferralAction,
+    id: string,
+    opts: { expectedVersion?: number | null; occurredAt?: Date | null; note?: string | null } = {},
+  ): Promise<ReferralType> {
+    if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
+    const rule = TRANSITIONS[action];
+    const note = rule.note ? this.cleanNote(NOTE_FIELDS[action], opts.note) : null;
+    const now = new Date();
+    const at = opts.occurredAt ?? now;
+    assertNotInFuture(at, 'occurredAt', now);
+    const expectedVersion = opts.expectedVersion ?? null;
+    if (!isId(id)) throw ReferralErrors.notFound();
+    return this.db.transaction(async (m) => {
+      const current = await this.repo.findById(id, m);
+      const family = current ? await this.familiesRepo.findById(current.familyId, m) : null;
+      if (!current || !family || !maySeeReferral(actor, current, family)) throw ReferralErrors.notFound();
+      if (!mayAct(actor, rule.side, current, family)) {
+        throw rule.side === 'AGENCY'
+          ? ReferralErrors.notReceivingAgency()
+          : ReferralErrors.notReferringSide();
+      }
+      this.assertApplicable(rule, current, expectedVersion, at);
+      if (action === 'send') await this.checkSendRules(m, actor, current, family, at);
+      return this.apply(m, actor, rule, current, at, note, expectedVersion);
+    });
+  }
+
+  /**
+   * Sends a draft inside the caller's transaction (support packages): the same send-time checks
+   * and the same conditional UPDATE as sendReferral.
+   */
+  async sendWithin(
+    m: EntityManager,
+    actor: Actor,
+    referral: ReferralType,
+    family: FamilyEntity,
+    at: Date,
+  ): Promise<ReferralType> {
+    const rule = TRANSITIONS.send;
+    this.assertApplicable(rule, referral, null, at);
+    await this.checkSendRules(m, actor, referral, family, at);
+    return this.apply(m, actor, rule, referral, at, null, null);
+  }
+
+  /** CONFLICT for a wrong status or a stale version (naming the current status), BAD_USER_INPUT for a stamp out of order. */
+  private assertApplicable(
+    rule: TransitionRule,
+    current: ReferralType,
+    expectedVersion: number | null,
+    at: Date,
+  ): void {
+    if (!rule.from.includes(current.status)) throw ReferralErrors.wrongStatus(current.status, rule.action);
+    if (expectedVersion !== null && expectedVersion !== current.version) {
+      throw ReferralErrors.staleVersion(current.status, current.version);
+    }
+    if (!stampInOrder(current, at)) throw ReferralErrors.stampOutOfOrder(latestStamp(current)!.column);
+  }
+
+  private async apply(
+    m: EntityManager,
+    actor: Actor,
+    rule: TransitionRule,
+    before: ReferralType,
+    at: Date,
+    note: string | null,
+    expectedVersion: number | null,
+  ): Promise<ReferralType> {
+    const updated = await this.repo.applyTransition(m, before.id, rule, at, note, expectedVersion);
+    if (!updated) {
+      // Another transaction changed the referral after our read: say which condition now fails.
+      const now = await this.repo.findById(before.id, m);
+      if (!now) throw ReferralErrors.notFound();
+      this.assertApplicable(rule, now, expectedVersion, at);
+      throw conflict(`The referral changed meanwhile (now ${now.status}); reload and try again`);
+    }
+    await this.repo.insertEvent(m, {
+      referralId: updated.id,
+      status: updated.status,
+      at,
+      actorId: actor.id,
+      note,
+    });
+    await this.audit.record(m, actor, {
+      action: `referral.${rule.action}`,
+      entityType: 'Referral',
+      entityId: updated.id,
+      details: {
+        familyId: updated.familyId,
+        from: before.status,
+        to: updated.status,
+        version: updated.version,
+      },
+    });
+    return updated;
+  }
+
+  /** Eligibility on the send date and consent at the send time (or the recorded safeguarding exception). */
+  private async checkSendRules(
+    m: EntityManager,
+    actor: Actor,
+    referral: ReferralType,
+    family: FamilyEntity,
+    at: Date,
+  ): Promise<void> {
+    const [service] = await this.repo.services(m, [referral.serviceId]);
+    const children = await this.repo.childrenOf(m, referral.id);
+    if (!service) throw ReferralErrors.serviceMissing();
+    const eligibility = eligibilityProblem(
+      service,
+      family.areaId,
+      children,
+      dateInZone(at, this.config.reportingTimeZone),
+    );
+    if (eligibility) throw ReferralErrors.notEligible(eligibility);
+    const covered = consentCovers(await this.repo.consents(m, family.id), referral.agencyId, at);
+    if (!covered && !referral.sharedWithoutConsent) throw ReferralErrors.consentRequired();
+    if (!covered) {
+      // The safeguarding exception is a decision that must be on record (the reason stays on the referral).
+      await this.audit.record(m, actor, {
+        action: 'referral.share_without_consent',
+        entityType: 'Referral',
+        entityId: referral.id,
+        details: { familyId: family.id, agencyId: referral.agencyId },
+      });
+    }
+  }
+
+  private cleanNote(field: string, value: string | null | undefined): string {
+    const text = (value ?? '').trim();
+    if (!text) throw ReferralErrors.textRequired(field);
+    if (text.length > MAX_REASON_LENGTH) throw ReferralErrors.textTooLong(field, MAX_REASON_LENGTH);
+    return text;
+  }
+}
+
+/** Wraps a rule failure of one support-package item so the error names the item (index and service). */
+export function itemError(error: unknown, index: number, serviceId: string): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const known = [ErrorCode.BAD_USER_INPUT, ErrorCode.NOT_ELIGIBLE, ErrorCode.CONSENT_REQUIRED];
+  if (!known.includes(error.code)) return error;
+  // Only a well-formed id is repeated back; anything else could be arbitrary input.
+  const service = isId(serviceId) ? serviceId : 'unknown';
+  return new DomainError(error.code, `items[${index}] (service ${service}): ${error.message}`, {
+    ...(error.details ?? {}),
+    itemIndex: index,
+    serviceId: service,
+  });
+}

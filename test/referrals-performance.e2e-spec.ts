@@ -1,0 +1,103 @@
+import { MemberRole, Role } from '../src/common/enums.js';
+import { createAgency, createArea, createFamily, createService, createUser } from './support/factories.js';
+import { data } from './support/referral-fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const LIST = `query($filter: ReferralFilter) {
+  referrals(first: 100, filter: $filter) {
+    totalCount
+    nodes {
+      id reference status waitingDays
+      family { id name reference area { name } members { givenName } }
+      children { id givenName }
+      service { id name }
+      agency { id name }
+      referredBy { id name }
+      events { status at actor { id name } }
+    }
+  }
+}`;
+
+describe('listing referrals costs a constant number of SQL statements', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('referralperf');
+  });
+  afterAll(() => t.close());
+
+  /** `n` sent referrals to a fresh service, spread over several families and referrers. */
+  async function seed(n: number) {
+    const area = await createArea(t.db);
+    const agency = await createAgency(t.db);
+    const service = await createService(t.db, agency.id);
+    const staff = await createUser(t.db, { roles: [Role.AGENCY_STAFF], agencyId: agency.id });
+    const leads = [];
+    for (let i = 0; i < 5; i++) leads.push(await createUser(t.db, { roles: [Role.LEAD_PROFESSIONAL] }));
+    const families = [];
+    for (let i = 0; i < Math.min(n, 20); i++) {
+      families.push(
+        await createFamily(t.db, {
+          areaId: area.id,
+          leadProfessionalId: leads[i % leads.length].id,
+          members: [
+            { role: MemberRole.PARENT_CARER },
+            { role: MemberRole.CHILD },
+            { role: MemberRole.CHILD },
+          ],
+        }),
+      );
+    }
+    const { rows } = await t.db.query(
+      `INSERT INTO referrals (reference, family_id, service_id, agency_id, referred_by_id, reason, status, received_at, version)
+       SELECT 'PERF-' || $4::text || '-' || g, ($1::uuid[])[1 + g % cardinality($1::uuid[])], $2, $3,
+              ($5::uuid[])[1 + g % cardinality($5::uuid[])], 'Reason', 'SENT', now() - g * interval '1 hour', 2
+         FROM generate_series(1, $6::int) g
+       RETURNING id, family_id, referred_by_id, received_at, created_at`,
+      [families.map((f) => f.id), service.id, agency.id, `${n}-${Date.now()}`, leads.map((l) => l.id), n],
+    );
+    const childOf = new Map(
+      families.map((f) => [f.id, f.members.filter((m) => m.role === MemberRole.CHILD)]),
+    );
+    for (const r of rows) {
+      for (const child of childOf.get(r.family_id)!) {
+        await t.db.query('INSERT INTO referral_children (referral_id, member_id) VALUES ($1, $2)', [
+          r.id,
+          child.id,
+        ]);
+      }
+      await t.db.query(
+        `INSERT INTO referral_events (referral_id, status, at, actor_id) VALUES ($1, 'DRAFT', $2, $3), ($1, 'SENT', $4, $3)`,
+        [r.id, r.created_at, r.referred_by_id, r.received_at],
+      );
+    }
+    return { service, staff, token: t.tokenFor(staff.id) };
+  }
+
+  async function statementsFor(token: string, serviceId: string, expected: number) {
+    const before = t.statements();
+    const res = await t.gql(LIST, { filter: { serviceId } }, token);
+    const used = t.statements() - before;
+    const list = data(res, 'referrals');
+    expect(list.nodes).toHaveLength(expected);
+    expect(list.nodes[0].events).toHaveLength(2);
+    expect(list.nodes[0].children).toHaveLength(2);
+    expect(list.nodes[0].family.members).toHaveLength(3);
+    return used;
+  }
+
+  it('is the same for 10 and for 100 referrals, for agency staff and for an admin', async () => {
+    const small = await seed(10);
+    const large = await seed(100);
+    const admin = await createUser(t.db, { roles: [Role.ADMIN] });
+    const adminToken = t.tokenFor(admin.id);
+    // Warm up (first requests prepare caches that later ones reuse).
+    await statementsFor(small.token, small.service.id, 10);
+    const staffSmall = await statementsFor(small.token, small.service.id, 10);
+    const staffLarge = await statementsFor(large.token, large.service.id, 100);
+    expect(staffLarge).toBe(staffSmall);
+    expect(staffLarge).toBeLessThanOrEqual(20);
+    const adminSmall = await statementsFor(adminToken, small.service.id, 10);
+    const adminLarge = await statementsFor(adminToken, large.service.id, 100);
+    expect(adminLarge).toBe(adminSmall);
+  });
+});
