@@ -45,7 +45,8 @@ function scope(s: MetricsScope, params: unknown[]): { join: string; where: strin
 }
 
 interface ReferralRow {
-  months: { month: string; received: number; reReferrals: number }[];
+  months: { month: string; received: number }[];
+  re_referrals: number;
   accepted: number;
   declined: number;
   population: number | null;
@@ -65,7 +66,7 @@ export class MetricsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Received referrals and re-referrals per local month, decisions by outcome, and the child
+   * Received referrals per local month, re-referrals, decisions by outcome, and the child
    * population, in one statement. A re-referral has an earlier referral of the same family to
    * the same agency whose receipt is at or after this receipt minus 12 calendar months
    * (wall-clock time in the reporting zone; PostgreSQL clamps 29 Feb to 28 Feb). The earlier
@@ -80,22 +81,29 @@ export class MetricsRepository {
       params.push(s.areaId);
       population = `(SELECT a.child_population FROM areas a WHERE a.id = $${params.length}::uuid)`;
     }
+    // Two passes over the period's referrals, so that each can run in parallel: one groups by
+    // local month, one counts re-referrals with EXISTS in WHERE (a semi-join probing the index).
     const sql = `
-      WITH received AS (
-        SELECT to_char(r.received_at AT TIME ZONE $3::text, 'YYYY-MM') AS month,
-               EXISTS (
-                 SELECT 1 FROM referrals p
-                 WHERE p.family_id = r.family_id
-                   AND p.agency_id = r.agency_id
-                   AND p.received_at < r.received_at
-                   AND p.received_at >= ((r.received_at AT TIME ZONE $3::text) - interval '12 months') AT TIME ZONE $3::text
-               ) AS re_referral
+      WITH months AS (
+        SELECT date_trunc('month', r.received_at AT TIME ZONE $3::text) AS month, count(*)::int AS received
         FROM referrals r ${join}
         WHERE r.received_at >= ${LO} AND r.received_at < ${HI}${where}
+        GROUP BY 1
       ),
-      months AS (
-        SELECT month, count(*)::int AS received, (count(*) FILTER (WHERE re_referral))::int AS re_referrals
-        FROM received GROUP BY month
+      re_referrals AS (
+        SELECT count(*)::int AS n
+        FROM referrals r ${join}
+        WHERE r.received_at >= ${LO} AND r.received_at < ${HI}${where}
+          AND EXISTS (
+            SELECT 1 FROM referrals p
+            WHERE p.family_id = r.family_id
+              AND p.agency_id = r.agency_id
+              AND p.received_at < r.received_at
+              AND p.received_at >= ((r.received_at AT TIME ZONE $3::text) - interval '12 months') AT TIME ZONE $3::text
+              -- Implied by the line above; a constant bound lets the planner size the look-back.
+              AND p.received_at >= (($1::date - interval '12 months' - interval '1 day') AT TIME ZONE $3::text)
+              AND p.received_at < ${HI}
+          )
       ),
       decided AS (
         SELECT (count(*) FILTER (WHERE r.status = 'DECLINED'))::int AS declined,
@@ -104,15 +112,17 @@ export class MetricsRepository {
         WHERE r.decided_at >= ${LO} AND r.decided_at < ${HI}${where}
       )
       SELECT coalesce(
-               (SELECT json_agg(json_build_object('month', month, 'received', received, 'reReferrals', re_referrals)
+               (SELECT json_agg(json_build_object('month', to_char(month, 'YYYY-MM'), 'received', received)
                                 ORDER BY month) FROM months),
                '[]'::json) AS months,
+             (SELECT n FROM re_referrals) AS re_referrals,
              d.accepted, d.declined,
              ${population}::float8 AS population
       FROM decided d`;
     const [row] = (await this.db.query(sql, params)) as ReferralRow[];
     return {
       months: row.months,
+      reReferrals: row.re_referrals,
       accepted: row.accepted,
       declined: row.declined,
       population: row.population !== null && row.population > 0 ? row.population : null,

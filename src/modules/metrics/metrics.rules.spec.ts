@@ -170,10 +170,11 @@ describe('disclosure control', () => {
     const period = { from: '2024-04-01', to: '2024-06-30' };
     const agg = {
       months: [
-        { month: '2024-04', received: 30, reReferrals: 4 },
-        { month: '2024-05', received: 2, reReferrals: 0 },
-        { month: '2024-06', received: 9, reReferrals: 3 },
+        { month: '2024-04', received: 30 },
+        { month: '2024-05', received: 2 },
+        { month: '2024-06', received: 9 },
       ],
+      reReferrals: 7,
       accepted: 20,
       declined: 3,
       population: 20_000,
@@ -204,7 +205,7 @@ describe('disclosure control', () => {
   it('fills months without referrals with zero', () => {
     const view = buildReferralMetrics(
       { from: '2024-01-15', to: '2024-03-02' },
-      { months: [], accepted: 0, declined: 0, population: null },
+      { months: [], reReferrals: 0, accepted: 0, declined: 0, population: null },
       BOARD,
     );
     expect(view.received).toEqual({ value: 0, suppressed: false });

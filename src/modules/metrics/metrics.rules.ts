@@ -139,8 +139,10 @@ export function suppressedMonths(counts: readonly number[], total: number, max: 
 }
 
 export interface ReferralAggregates {
-  /** Received referrals and re-referrals per month ('YYYY-MM'); months without referrals may be missing. */
-  months: { month: string; received: number; reReferrals: number }[];
+  /** Received referrals per month ('YYYY-MM'); months without referrals may be missing. */
+  months: { month: string; received: number }[];
+  /** Received referrals that are re-referrals. */
+  reReferrals: number;
   accepted: number;
   declined: number;
   population: number | null;
@@ -167,7 +169,6 @@ export function buildReferralMetrics(
   const months = monthsOverlapping(period);
   const counts = months.map((month) => byMonthCount.get(month) ?? 0);
   const received = counts.reduce((a, b) => a + b, 0);
-  const reReferrals = agg.months.reduce((a, m) => a + m.reReferrals, 0);
   const hide = disclosure.suppress
     ? suppressedMonths(counts, received, disclosure.max)
     : counts.map(() => false);
@@ -176,7 +177,7 @@ export function buildReferralMetrics(
     to: period.to,
     received: publishCount(received, disclosure),
     ratePer10kChildren: publishDerived(ratePer10k(received, agg.population), received, disclosure),
-    reReferralPercent: publishPercent(reReferrals, received, disclosure),
+    reReferralPercent: publishPercent(agg.reReferrals, received, disclosure),
     accepted: publishCount(agg.accepted, disclosure),
     declined: publishCount(agg.declined, disclosure),
     acceptancePercent: publishPercent(agg.accepted, agg.accepted + agg.declined, disclosure),
