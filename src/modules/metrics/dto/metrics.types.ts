@@ -1,9 +1,7 @@
 import { Field, Float, ObjectType } from '@nestjs/graphql';
 import { DateScalar } from '../../../graphql/scalars.js';
 
-@ObjectType('Metric', {
-  description: 'A published figure; value is null when it does not exist (no base) or is suppressed.',
-})
+@ObjectType('Metric', { description: 'A figure; value is null when it has no base or is suppressed.' })
 export class MetricType {
   @Field(() => Float, { nullable: true }) value: number | null;
   @Field(() => Boolean) suppressed: boolean;
