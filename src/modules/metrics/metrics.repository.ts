@@ -70,8 +70,9 @@ export class MetricsRepository {
    * population, in one statement. A re-referral has an earlier referral of the same family to
    * the same agency whose receipt is at or after this receipt minus 12 calendar months
    * (wall-clock time in the reporting zone; PostgreSQL clamps 29 Feb to 28 Feb). The earlier
-   * referral is looked up in the whole table, whatever the period, service or area filters,
-   * through referrals_family_agency_received_idx (family_id, agency_id, received_at).
+   * referral is looked up in the whole table, whatever the period, service or area filters:
+   * by probes of referrals_family_agency_received_idx (family_id, agency_id, received_at) for
+   * narrow scopes, or a hash semi-join over the look-back window for wide ones (planner's choice).
    */
   async referralAggregates(s: MetricsScope, timeZone: string): Promise<ReferralAggregates> {
     const params: unknown[] = [s.from, s.to, timeZone];
@@ -81,14 +82,19 @@ export class MetricsRepository {
       params.push(s.areaId);
       population = `(SELECT a.child_population FROM areas a WHERE a.id = $${params.length}::uuid)`;
     }
-    // Two passes over the period's referrals, so that each can run in parallel: one groups by
-    // local month, one counts re-referrals with EXISTS in WHERE (a semi-join probing the index).
+    // byMonth: one range count per local month (clipped to the period), so the index on
+    // received_at answers each month without converting every row's time zone. Re-referrals are
+    // a second pass with EXISTS in WHERE: a semi-join the planner runs as index probes or as a
+    // (parallel) hash join over the bounded look-back window, whichever is cheaper.
     const sql = `
       WITH months AS (
-        SELECT date_trunc('month', r.received_at AT TIME ZONE $3::text) AS month, count(*)::int AS received
-        FROM referrals r ${join}
-        WHERE r.received_at >= ${LO} AND r.received_at < ${HI}${where}
-        GROUP BY 1
+        SELECT m AS month,
+               (SELECT count(*)::int
+                FROM referrals r ${join}
+                WHERE r.received_at >= greatest(m AT TIME ZONE $3::text, ${LO})
+                  AND r.received_at < least((m + interval '1 month') AT TIME ZONE $3::text, ${HI})${where}
+               ) AS received
+        FROM generate_series(date_trunc('month', $1::date::timestamp), $2::date::timestamp, interval '1 month') AS m
       ),
       re_referrals AS (
         SELECT count(*)::int AS n
