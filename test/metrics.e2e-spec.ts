@@ -163,7 +163,7 @@ describe('board metrics: access, input and disclosure control', () => {
   describe('disclosure control, board member beside admin', () => {
     it('hides counts from 1 to 5 and their rates, and publishes 0 and 6', async () => {
       const w = await world(t.db, leadId);
-      const scope = { agencyId: w.agency.id, from: '2024-06-01', to: '2024-06-30' };
+      const scope = { areaId: w.area.id, agencyId: w.agency.id, from: '2024-06-01', to: '2024-06-30' };
       expect((await referrals(board, scope)).received).toEqual(shown(0));
       await w.received(5, '2024-06-10');
       const b5 = await referrals(board, scope);
