@@ -1,10 +1,28 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { buildAppConfig, ConfigValidationError } from './config/app-config.js';
 import { resolveJwtSecret } from './config/jwt-secret.js';
 import { createApp } from './create-app.js';
 import { openDatabase, type DatabaseRuntime } from './database/runtime.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, demoDataEnabled } from './modules/demo/demo-data.service.js';
+
+/** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/** Stops accepting connections, closes idle keep-alive ones, and resolves when the rest have finished. */
+function drainHttpServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolvePromise();
+    });
+    server.closeIdleConnections();
+  });
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -29,11 +47,18 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       console.log(`${signal}: finishing in-flight requests and stopping`);
+      let code = 0;
       try {
-        await app.close(); // stops accepting, drains requests, closes the pool
+        // Stop accepting first and let in-flight requests finish while the pool is still open;
+        // Nest's own close() would stop GraphQL and the pool before the HTTP server.
+        await drainHttpServer(app.getHttpServer(), SHUTDOWN_GRACE_MS);
+        await app.close(); // GraphQL, then the pool
+      } catch (error) {
+        console.error('shutdown failed:', error instanceof Error ? error.message : error);
+        code = 1;
       } finally {
-        await runtime?.close();
-        process.exit(0);
+        await runtime?.close().catch(() => (code = 1));
+        process.exit(code);
       }
     };
     process.once('SIGTERM', () => void shutdown('SIGTERM'));

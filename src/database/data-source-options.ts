@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations.js';
 import { StatementCounter } from './statement-counter.js';
+
+const poolLogger = new Logger('Database');
 
 type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'db' | 'migrationsRun'>;
 
@@ -27,11 +30,18 @@ export function buildDataSourceOptions(config: DatabaseSettings): DataSourceOpti
     migrationsRun: false,
     logging: false,
     logger: new StatementCounter(),
+    // An idle pooled connection dies when PostgreSQL restarts; the pool drops it and opens a
+    // new one on demand (without a listener node-postgres would crash the process). Only the
+    // error code is logged: messages can quote values.
+    poolErrorHandler: (error: Error & { code?: string }) =>
+      poolLogger.warn(`idle database connection lost (${error.code ?? error.name})`),
     extra: {
       max: config.db.poolSize,
       // node-postgres waits forever for a pooled connection unless told otherwise.
       connectionTimeoutMillis: config.db.acquireTimeoutMs,
       idleTimeoutMillis: 30000,
+      // Notices a peer that vanished without closing the connection (network partition, host crash).
+      keepAlive: true,
       application_name: 'family-support-api',
       options: `-c statement_timeout=${config.db.statementTimeoutMs} -c idle_in_transaction_session_timeout=${config.db.statementTimeoutMs * 2} -c lock_timeout=${config.db.statementTimeoutMs}`,
     },

@@ -91,4 +91,11 @@ describe('maxStringLiteralRule', () => {
     expect(ok).toHaveLength(0);
     expect(long).toHaveLength(1);
   });
+
+  it('refuses NUL (graphql-js itself refuses unpaired surrogates in literals), accepts other unicode', () => {
+    const check = (literal: string) =>
+      validate(schema, parse(`{ items(after: "${literal}") { totalCount } }`), [maxStringLiteralRule(100)]);
+    expect(check('a\\u0000b')).toHaveLength(1);
+    expect(check('Zoë 😀 名前')).toHaveLength(0);
+  });
 });

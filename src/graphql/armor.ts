@@ -133,36 +133,51 @@ export function costLimitRule(options: { maxCost: number; countIntrospection: bo
   };
 }
 
-/** Refuses string literals longer than `max` anywhere in the document. */
+/**
+ * NUL (which PostgreSQL cannot store in text) and unpaired UTF-16 surrogates (which are
+ * not text at all) are refused in every string before anything runs.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function stringProblem(value: string, max: number): string | undefined {
+  if (value.length > max) return `String values are limited to ${max} characters`;
+  if (UNSTORABLE.test(value)) return 'String values must not contain NUL characters or unpaired surrogates';
+  return undefined;
+}
+
+/** Refuses string literals that are too long or hold characters no column can store. */
 export function maxStringLiteralRule(max: number): ValidationRule {
   return (context) => ({
     StringValue(node) {
-      if (node.value.length > max) refuse(context, `String values are limited to ${max} characters`);
+      const problem = stringProblem(node.value, max);
+      if (problem) refuse(context, problem);
     },
   });
 }
 
-function longestString(value: unknown, depth = 0): number {
-  if (typeof value === 'string') return value.length;
-  if (depth > 20 || value === null || typeof value !== 'object') return 0;
-  let longest = 0;
+function firstStringProblem(value: unknown, max: number, depth = 0): string | undefined {
+  if (typeof value === 'string') return stringProblem(value, max);
+  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
   for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    longest = Math.max(longest, longestString(item, depth + 1));
+    const problem = firstStringProblem(item, max, depth + 1);
+    if (problem) return problem;
   }
-  return longest;
+  return undefined;
 }
 
 /**
- * The same ceiling for variables, checked before execution: a ceiling for every string
- * argument, including plain `String` arguments that no class-validator DTO covers.
+ * The same checks for variables, before execution: a ceiling for every string argument,
+ * including plain `String` arguments that no class-validator DTO covers.
  */
 export function maxVariableStringPlugin(max: number): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request }) {
-          if (longestString(request.variables) > max) {
-            throw new GraphQLError(`String values are limited to ${max} characters`, {
+          const problem = firstStringProblem(request.variables, max);
+          if (problem) {
+            throw new GraphQLError(problem, {
               extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
             });
           }

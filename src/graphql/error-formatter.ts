@@ -39,8 +39,12 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '08006',
   '53300',
 ]);
+/** Duck-typed: errors raised by node's own modules may come from another realm (e.g. under a test VM). */
+const isErrorLike = (error: unknown): error is Error =>
+  typeof error === 'object' && error !== null && typeof (error as Error).message === 'string';
+
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!isErrorLike(error)) return false;
   const e = error as Error & { code?: string; driverError?: { code?: string } };
   const code = e.code ?? e.driverError?.code;
   if (
@@ -66,7 +70,7 @@ const sqlStateOf = (error: unknown): string | undefined => {
  * lost to another request or process is a CONFLICT, whichever check-then-insert lost it.
  */
 export function constraintError(error: unknown): { code: ErrorCode; message: string } | undefined {
-  if (!(error instanceof Error)) return undefined;
+  if (!isErrorLike(error)) return undefined;
   switch (sqlStateOf(error)) {
     case '23505':
       return { code: ErrorCode.CONFLICT, message: 'Conflicts with an existing record' };
@@ -82,6 +86,8 @@ export function constraintError(error: unknown): { code: ErrorCode; message: str
     case '22007':
     case '22008':
     case '22P02':
+    case '22021':
+    case '22P05':
       return { code: ErrorCode.BAD_USER_INPUT, message: 'A value is not acceptable' };
     case '57014':
     case '55P03':
@@ -114,7 +120,11 @@ export function formatGraphQLError(
   error: unknown,
   options: FormatterOptions,
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  let original = unwrapResolverError(error);
+  // graphql-js wraps a thrown value that is not an Error of its realm; look inside.
+  if (original instanceof Error && original.name === 'NonErrorThrown') {
+    original = (original as Error & { thrownValue?: unknown }).thrownValue;
+  }
   const path = formatted.path;
   const out = (
     code: ErrorCode,
@@ -179,7 +189,9 @@ export function hideValues(message: string): string {
 @Catch()
 export class GraphQLErrorPassthroughFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost) {
-    if (host.getType<string>() === 'graphql') return exception;
+    // Rethrown, not returned: graphql-js treats a returned value that is not an Error of its
+    // own realm as data ("Expected Iterable"), and errors from node's net layer can be of another.
+    if (host.getType<string>() === 'graphql') throw exception;
     return super.catch(exception, host);
   }
 }
