@@ -1,0 +1,856 @@
+/**
+ * `npm run bench`: seeds (once) a benchmark database in its own data folder, starts the API in
+ * production mode on it, drives it with autocannon over loopback, then does the same for the
+ * hand-written SQL ceiling and for PostGraphile, and writes BENCHMARKS.md.
+ *
+ *   --families N        data size (default 200000); the data set is reused while N and --seed match
+ *   --seed S            generator seed (default family-support)
+ *   --seconds S         duration of each measured run (default 10)
+ *   --connections LIST  default 1,8,32
+ *   --scenarios LIST    default 1,2,3,4
+ *   --no-peer, --no-ceiling   skip a comparison
+ *   --reseed            rebuild the data set even when it matches
+ *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
+ *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
+ */
+import 'reflect-metadata';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type autocannon from 'autocannon';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { buildAppConfig } from '../src/config/app-config.js';
+import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { EMBEDDED_DATABASE_NAME, ensureDatabase } from '../src/database/runtime.js';
+import { hashPassword } from '../src/modules/auth/passwords.js';
+import { SEED_PASSWORD } from '../scripts/seed/generate.js';
+import { seedDatabase } from '../scripts/seed/load.js';
+import { type LoadResult, RssSampler, rotating, type RequestSpec, rssMiB, runLoad } from './load.js';
+import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
+import {
+  CREATE_REFERRAL,
+  FAMILY_PAGE,
+  type Fixtures,
+  INBOX,
+  loadFixtures,
+  LOGIN,
+  PEER_FAMILY_PAGE,
+  PEER_INBOX,
+  REFERRAL_METRICS,
+  SEND_REFERRAL,
+  WAITING_METRICS,
+} from './scenarios.js';
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      families: { type: 'string', default: '200000' },
+      seed: { type: 'string', default: 'family-support' },
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '1,8,32' },
+      scenarios: { type: 'string', default: '1,2,3,4' },
+      'no-peer': { type: 'boolean', default: false },
+      'no-ceiling': { type: 'boolean', default: false },
+      reseed: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'BENCHMARKS.md' },
+      'data-dir': { type: 'string', default: '.data-bench' },
+      'db-port': { type: 'string', default: '54339' },
+      port: { type: 'string', default: '3101' },
+    },
+  });
+  return {
+    families: Number(values.families),
+    seed: values.seed!,
+    seconds: Number(values.seconds),
+    connections: values.connections!.split(',').map(Number),
+    scenarios: new Set(values.scenarios!.split(',').map((s) => s.trim())),
+    peer: !values['no-peer'],
+    ceiling: !values['no-ceiling'],
+    reseed: values.reseed!,
+    out: values.out!,
+    dataDir: resolve(values['data-dir']!),
+    dbPort: Number(values['db-port']),
+    port: Number(values.port),
+  };
+}
+type Options = ReturnType<typeof options>;
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+async function migrate(url: string): Promise<void> {
+  const config = buildAppConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+  const dataSource = new DataSource(buildDataSourceOptions({ ...config, databaseUrl: url }));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+interface SeedMeta {
+  families: number;
+  seed: string;
+  asOf: string;
+  seconds: number;
+  phases: Record<string, number>;
+}
+
+async function prepareDatabase(
+  opts: Options,
+  server: EmbeddedPostgres,
+): Promise<{ url: string; meta: SeedMeta }> {
+  const metaFile = join(opts.dataDir, 'bench-seed.json');
+  const url = server.urlFor(EMBEDDED_DATABASE_NAME);
+  let meta: SeedMeta | null = existsSync(metaFile)
+    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as SeedMeta)
+    : null;
+  if (!opts.reseed && meta && meta.families === opts.families && meta.seed === opts.seed) {
+    await ensureDatabase(server.url, EMBEDDED_DATABASE_NAME);
+    await migrate(url);
+    log(`reusing the data set: ${meta.families} families, seed "${meta.seed}", as of ${meta.asOf}`);
+    return { url, meta };
+  }
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${EMBEDDED_DATABASE_NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE_NAME}`);
+  await admin.end();
+  await migrate(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const asOf = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    log(`seeding ${opts.families} families (seed "${opts.seed}")`);
+    const summary = await seedDatabase(client, {
+      families: opts.families,
+      seed: opts.seed,
+      asOf,
+      passwordHash: await hashPassword(SEED_PASSWORD),
+      log: (line) => log(line),
+    });
+    meta = {
+      families: opts.families,
+      seed: opts.seed,
+      asOf: asOf.toISOString().slice(0, 10),
+      seconds: summary.seconds,
+      phases: summary.phases,
+    };
+    writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+    log(`seeded in ${summary.seconds.toFixed(1)} s`);
+  } finally {
+    await client.end();
+  }
+  return { url, meta };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+interface Running {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+async function startServer(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+  ready: () => Promise<boolean>,
+): Promise<Running> {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    if (await ready().catch(() => false)) return { name, child, url, output };
+    await sleep(250);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not start:\n${output.join('').slice(-3000)}`);
+}
+
+async function stopServer(server: Running): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => server.child.once('exit', () => r()));
+  server.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  if (server.child.exitCode === null) server.child.kill('SIGKILL');
+}
+
+async function gql(url: string, query: string, variables: unknown, token?: string): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+async function login(apiUrl: string, emails: string[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  const queue = [...new Set(emails)];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let email = queue.shift(); email; email = queue.shift()) {
+        const body = await gql(`${apiUrl}/graphql`, LOGIN, { email, password: SEED_PASSWORD });
+        const token = body?.data?.login?.token;
+        if (!token)
+          throw new Error(`login failed for a seeded account: ${JSON.stringify(body?.errors ?? body)}`);
+        tokens.set(email, token);
+      }
+    }),
+  );
+  return tokens;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests per scenario and server
+
+type Target = 'api' | 'ceiling' | 'peer';
+const json = (value: unknown) => JSON.stringify(value);
+
+function familySpecs(
+  target: Target,
+  fx: Fixtures,
+  tokens: Map<string, string>,
+  list = fx.familyPages,
+): RequestSpec[] {
+  return list.map((f) => {
+    const token = tokens.get(f.leadEmail);
+    if (target === 'ceiling') return { path: '/family', body: json({ id: f.familyId }), token };
+    if (target === 'peer')
+      return { path: '/graphql', body: json({ query: PEER_FAMILY_PAGE, variables: { id: f.familyId } }) };
+    return { path: '/graphql', body: json({ query: FAMILY_PAGE, variables: { id: f.familyId } }), token };
+  });
+}
+
+function inboxSpecs(target: Target, fx: Fixtures, tokens: Map<string, string>, first = 50): RequestSpec[] {
+  return fx.inboxes.map((i) => {
+    const token = tokens.get(i.staffEmail);
+    if (target === 'ceiling') return { path: '/inbox', body: json({ agencyId: i.agencyId, first }), token };
+    if (target === 'peer')
+      return {
+        path: '/graphql',
+        body: json({ query: PEER_INBOX, variables: { agencyId: i.agencyId, first } }),
+      };
+    return {
+      path: '/graphql',
+      body: json({ query: INBOX, variables: { agencyId: i.agencyId, first } }),
+      token,
+    };
+  });
+}
+
+function metricsSpecs(fx: Fixtures, tokens: Map<string, string>) {
+  const token = tokens.get(fx.board.email);
+  const all = { from: fx.period.from, to: fx.period.to };
+  const agency = { ...all, agencyId: fx.metricsAgencyId };
+  return [
+    {
+      id: '3a',
+      label: 'referralMetrics, all areas',
+      spec: { query: REFERRAL_METRICS, variables: { filter: all } },
+    },
+    {
+      id: '3b',
+      label: 'waitingTimeMetrics, all areas',
+      spec: { query: WAITING_METRICS, variables: { filter: all } },
+    },
+    {
+      id: '3c',
+      label: 'referralMetrics, one agency',
+      spec: { query: REFERRAL_METRICS, variables: { filter: agency } },
+    },
+    {
+      id: '3d',
+      label: 'waitingTimeMetrics, one agency',
+      spec: { query: WAITING_METRICS, variables: { filter: agency } },
+    },
+  ].map((m) => ({ ...m, specs: [{ path: '/graphql', body: json(m.spec), token }] as RequestSpec[] }));
+}
+
+/** createReferral then sendReferral on the same connection, the second using the first's id. */
+function writeRequests(
+  fx: Fixtures,
+  tokens: Map<string, string>,
+  counters: { failed: number; sample?: string },
+) {
+  let next = 0;
+  const fail = (body: string) => {
+    counters.failed++;
+    counters.sample ??= body.slice(0, 500);
+  };
+  const headers = (token: string) => ({
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+  });
+  return [
+    {
+      method: 'POST',
+      path: '/graphql',
+      setupRequest: (req: any, context: any) => {
+        const w = fx.writes[next++ % fx.writes.length];
+        context.token = tokens.get(w.leadEmail);
+        const input = {
+          familyId: w.familyId,
+          serviceId: w.serviceId,
+          childIds: w.childIds,
+          reason: 'Benchmark: need identified at review',
+          urgency: 'ROUTINE',
+        };
+        return {
+          ...req,
+          headers: headers(context.token),
+          body: json({ query: CREATE_REFERRAL, variables: { input } }),
+        };
+      },
+      onResponse: (_status: number, body: string, context: any) => {
+        const id = /"id":"([0-9a-f-]{36})"/.exec(body)?.[1];
+        context.id = id;
+        if (!id || body.includes('"errors"')) fail(body);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/graphql',
+      setupRequest: (req: any, context: any) => ({
+        ...req,
+        headers: headers(context.token),
+        body: json({
+          query: SEND_REFERRAL,
+          variables: { id: context.id ?? '00000000-0000-4000-8000-000000000000' },
+        }),
+      }),
+      onResponse: (_status: number, body: string) => {
+        if (!body.includes('"status":"SENT"')) fail(body);
+      },
+    },
+  ] as autocannon.Request[];
+}
+
+/** Sends each request once and fails loudly when a response carries errors or no data. */
+async function validate(label: string, url: string, specs: RequestSpec[], count = 5): Promise<string> {
+  let summary = '';
+  for (const spec of specs.slice(0, count)) {
+    const res = await fetch(`${url}${spec.path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
+      },
+      body: spec.body,
+    });
+    const text = await res.text();
+    const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: unknown };
+    const data = body.data ? Object.values(body.data)[0] : null;
+    if (res.status !== 200 || body.errors || !data) {
+      throw new Error(`${label}: unexpected response ${res.status}: ${text.slice(0, 600)}`);
+    }
+    summary ||= text;
+  }
+  return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL statements per request (pg_stat_statements)
+
+async function statementsPerRequest(db: pg.Pool, url: string, specs: RequestSpec[]): Promise<number> {
+  await db.query('SELECT pg_stat_statements_reset()');
+  for (const spec of specs) {
+    await fetch(`${url}${spec.path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
+      },
+      body: spec.body,
+    }).then((r) => r.text());
+  }
+  // Statistics reach the view when a backend finishes its statement; give stragglers a moment.
+  await sleep(200);
+  const { rows } = await db.query<{ calls: string }>(
+    `SELECT coalesce(sum(calls), 0)::text AS calls FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND query NOT ILIKE '%pg_stat_statements%'`,
+  );
+  return Number(rows[0].calls) / specs.length;
+}
+
+async function statementBreakdown(
+  db: pg.Pool,
+  url: string,
+  specs: RequestSpec[],
+): Promise<{ query: string; perRequest: number }[]> {
+  await statementsPerRequest(db, url, specs);
+  const { rows } = await db.query<{ query: string; calls: string }>(
+    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls::text FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND query NOT ILIKE '%pg_stat_statements%'
+      ORDER BY calls DESC, query LIMIT 25`,
+  );
+  return rows.map((r) => ({ query: r.query, perRequest: Number(r.calls) / specs.length }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function measure(
+  server: Running,
+  scenario: string,
+  label: string,
+  opts: Options,
+  requests: () => autocannon.Request[],
+  runs: ScenarioRun[],
+  counters?: { failed: number; sample?: string },
+): Promise<void> {
+  const sampler = new RssSampler(server.child.pid!).start();
+  // A short warm-up (JIT, connection pool, caches) that is not recorded.
+  await runLoad({
+    url: server.url,
+    connections: 8,
+    seconds: Math.min(2, opts.seconds),
+    requests: requests(),
+  });
+  for (const connections of opts.connections) {
+    const before = counters?.failed ?? 0;
+    const result: LoadResult = await runLoad({
+      url: server.url,
+      connections,
+      seconds: opts.seconds,
+      requests: requests(),
+    });
+    if (counters) result.failed += counters.failed - before;
+    const peak = sampler.peak;
+    runs.push({
+      scenario,
+      label,
+      server: server.name,
+      result,
+      rssPeakMiB: Math.max(peak, rssMiB(server.child.pid!) ?? 0),
+    });
+    log(
+      `${server.name.padEnd(12)} ${scenario} ${label} c=${connections}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+        `${result.non2xx || result.errors || result.failed ? `, non2xx ${result.non2xx}, errors ${result.errors}, failed ${result.failed}` : ''}`,
+    );
+  }
+  sampler.stop();
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = Date.now();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    dir: join(opts.dataDir, 'postgres'),
+    port: opts.dbPort,
+    settings: {
+      shared_preload_libraries: 'pg_stat_statements',
+      'pg_stat_statements.track': 'top',
+      shared_buffers: '512MB',
+      max_connections: '200',
+      max_wal_size: '4GB',
+    },
+  });
+  await server.start();
+  const servers: Running[] = [];
+  const db = { pool: undefined as pg.Pool | undefined };
+  try {
+    await ensureDatabase(server.url, EMBEDDED_DATABASE_NAME);
+    const { url, meta } = await prepareDatabase(opts, server);
+    db.pool = new pg.Pool({ connectionString: url, max: 4 });
+    const pool = db.pool;
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const fixtures = await loadFixtures(pool);
+    log(
+      `fixtures: ${fixtures.familyPages.length} family pages, ${fixtures.inboxes.length} inboxes, ${fixtures.writes.length} write combinations`,
+    );
+
+    const jwtSecret = randomBytes(32).toString('hex');
+    const apiPort = opts.port;
+    const apiEnv = {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      JWT_SECRET: jwtSecret,
+      PORT: String(apiPort),
+      // Request logs off for every server under test, so none pays for logging the others skip.
+      LOG_LEVEL: 'warn',
+      DEMO_DATA: 'false',
+    };
+    const health =
+      (port: number, path = '/health') =>
+      async () =>
+        (await fetch(`http://127.0.0.1:${port}${path}`)).status === 200;
+    const startApi = async () => {
+      const api = await startServer(
+        'API',
+        ['dist/src/main.js'],
+        apiEnv,
+        `http://127.0.0.1:${apiPort}`,
+        health(apiPort),
+      );
+      servers.push(api);
+      return api;
+    };
+    const runs: ScenarioRun[] = [];
+    const statements: BenchReport['statements'] = [];
+    let api = await startApi();
+    const apiIdleRss = rssMiB(api.child.pid!) ?? 0;
+    const tokens = await login(api.url, [
+      ...fixtures.familyPages.map((f) => f.leadEmail),
+      ...fixtures.bySize.flatMap((b) => b.families.map((f) => f.leadEmail)),
+      ...fixtures.inboxes.map((i) => i.staffEmail),
+      ...fixtures.writes.map((w) => w.leadEmail),
+      fixtures.board.email,
+    ]);
+    log(`logged in ${tokens.size} seeded users`);
+    const gqlUrl = `${api.url}`;
+    const breakdowns: BenchReport['breakdowns'] = [];
+
+    if (opts.scenarios.has('1')) {
+      await validate('API family page', gqlUrl, familySpecs('api', fixtures, tokens));
+      for (const bucket of fixtures.bySize) {
+        const specs = familySpecs('api', fixtures, tokens, bucket.families);
+        statements.push({
+          scenario: '1',
+          server: 'API',
+          label: bucket.label,
+          perRequest: await statementsPerRequest(pool, gqlUrl, specs),
+        });
+      }
+      const largest = fixtures.bySize[fixtures.bySize.length - 1];
+      if (largest)
+        breakdowns.push({
+          label: `API, family page (${largest.label})`,
+          rows: await statementBreakdown(
+            pool,
+            gqlUrl,
+            familySpecs('api', fixtures, tokens, largest.families),
+          ),
+        });
+      await measure(
+        api,
+        '1',
+        'family page',
+        opts,
+        () => rotating(familySpecs('api', fixtures, tokens)),
+        runs,
+      );
+    }
+    if (opts.scenarios.has('2')) {
+      await validate('API inbox', gqlUrl, inboxSpecs('api', fixtures, tokens));
+      for (const first of [5, 50]) {
+        statements.push({
+          scenario: '2',
+          server: 'API',
+          label: `first ${first}`,
+          perRequest: await statementsPerRequest(pool, gqlUrl, inboxSpecs('api', fixtures, tokens, first)),
+        });
+      }
+      breakdowns.push({
+        label: 'API, inbox (first 50)',
+        rows: await statementBreakdown(pool, gqlUrl, inboxSpecs('api', fixtures, tokens)),
+      });
+      await measure(
+        api,
+        '2',
+        'agency inbox',
+        opts,
+        () => rotating(inboxSpecs('api', fixtures, tokens)),
+        runs,
+      );
+    }
+    if (opts.scenarios.has('3')) {
+      for (const m of metricsSpecs(fixtures, tokens)) {
+        await validate(`API ${m.label}`, gqlUrl, m.specs);
+        await measure(api, m.id, m.label, opts, () => rotating(m.specs), runs);
+      }
+    }
+    const apiPeakRss = Math.max(
+      ...runs.filter((r) => r.server === 'API').map((r) => r.rssPeakMiB),
+      apiIdleRss,
+    );
+    await stopServer(api);
+
+    if (opts.ceiling && (opts.scenarios.has('1') || opts.scenarios.has('2'))) {
+      const port = apiPort + 1;
+      const ceiling = await startServer(
+        'ceiling',
+        ['dist/bench/ceiling-server.js'],
+        { DATABASE_URL: url, JWT_SECRET: jwtSecret, PORT: String(port) },
+        `http://127.0.0.1:${port}`,
+        async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' })).status === 401,
+      );
+      servers.push(ceiling);
+      if (opts.scenarios.has('1')) {
+        await validate('ceiling family page', ceiling.url, familySpecs('ceiling', fixtures, tokens));
+        for (const bucket of fixtures.bySize)
+          statements.push({
+            scenario: '1',
+            server: 'ceiling',
+            label: bucket.label,
+            perRequest: await statementsPerRequest(
+              pool,
+              ceiling.url,
+              familySpecs('ceiling', fixtures, tokens, bucket.families),
+            ),
+          });
+        await measure(
+          ceiling,
+          '1',
+          'family page',
+          opts,
+          () => rotating(familySpecs('ceiling', fixtures, tokens)),
+          runs,
+        );
+      }
+      if (opts.scenarios.has('2')) {
+        await validate('ceiling inbox', ceiling.url, inboxSpecs('ceiling', fixtures, tokens));
+        statements.push({
+          scenario: '2',
+          server: 'ceiling',
+          label: 'first 50',
+          perRequest: await statementsPerRequest(pool, ceiling.url, inboxSpecs('ceiling', fixtures, tokens)),
+        });
+        await measure(
+          ceiling,
+          '2',
+          'agency inbox',
+          opts,
+          () => rotating(inboxSpecs('ceiling', fixtures, tokens)),
+          runs,
+        );
+      }
+      await stopServer(ceiling);
+    }
+
+    let peerVersions: BenchReport['peerVersions'];
+    if (opts.peer && (opts.scenarios.has('1') || opts.scenarios.has('2'))) {
+      const peerDir = resolve('bench/peer');
+      if (!existsSync(join(peerDir, 'node_modules', 'postgraphile'))) {
+        log('installing PostGraphile into bench/peer (npm ci)');
+        const npm = spawnSync('npm', ['ci', '--prefix', peerDir, '--no-audit', '--no-fund'], {
+          stdio: 'inherit',
+        });
+        if (npm.status !== 0) throw new Error('npm ci --prefix bench/peer failed');
+      }
+      const version = (pkg: string) =>
+        (
+          JSON.parse(readFileSync(join(peerDir, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+            version: string;
+          }
+        ).version;
+      peerVersions = { postgraphile: version('postgraphile'), graphql: version('graphql') };
+      const port = apiPort + 2;
+      const peer = await startServer(
+        'PostGraphile',
+        [join(peerDir, 'server.mjs')],
+        { DATABASE_URL: url, PORT: String(port), NODE_ENV: 'production' },
+        `http://127.0.0.1:${port}`,
+        async () =>
+          (
+            await fetch(`http://127.0.0.1:${port}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{"query":"{__typename}"}',
+            })
+          ).status === 200,
+      );
+      servers.push(peer);
+      if (opts.scenarios.has('1')) {
+        await validate('PostGraphile family page', peer.url, familySpecs('peer', fixtures, tokens));
+        for (const bucket of fixtures.bySize)
+          statements.push({
+            scenario: '1',
+            server: 'PostGraphile',
+            label: bucket.label,
+            perRequest: await statementsPerRequest(
+              pool,
+              peer.url,
+              familySpecs('peer', fixtures, tokens, bucket.families),
+            ),
+          });
+        await measure(
+          peer,
+          '1',
+          'family page',
+          opts,
+          () => rotating(familySpecs('peer', fixtures, tokens)),
+          runs,
+        );
+      }
+      if (opts.scenarios.has('2')) {
+        await validate('PostGraphile inbox', peer.url, inboxSpecs('peer', fixtures, tokens));
+        statements.push({
+          scenario: '2',
+          server: 'PostGraphile',
+          label: 'first 50',
+          perRequest: await statementsPerRequest(pool, peer.url, inboxSpecs('peer', fixtures, tokens)),
+        });
+        await measure(
+          peer,
+          '2',
+          'agency inbox',
+          opts,
+          () => rotating(inboxSpecs('peer', fixtures, tokens)),
+          runs,
+        );
+      }
+      await stopServer(peer);
+    }
+
+    // Writes last: they add referrals to the families the read scenarios use.
+    let writeFailureSample: string | undefined;
+    let apiWritePeakRss = 0;
+    if (opts.scenarios.has('4')) {
+      if (!fixtures.writes.length)
+        throw new Error('no eligible family/service combination for the write scenario');
+      api = await startApi();
+      const counters: { failed: number; sample?: string } = { failed: 0 };
+      const probe = await gql(
+        `${api.url}/graphql`,
+        CREATE_REFERRAL,
+        {
+          input: {
+            familyId: fixtures.writes[0].familyId,
+            serviceId: fixtures.writes[0].serviceId,
+            childIds: fixtures.writes[0].childIds,
+            reason: 'Benchmark: probe',
+          },
+        },
+        tokens.get(fixtures.writes[0].leadEmail),
+      );
+      if (!probe?.data?.createReferral)
+        throw new Error(`createReferral refused: ${JSON.stringify(probe).slice(0, 600)}`);
+      const sendProbe = await gql(
+        `${api.url}/graphql`,
+        SEND_REFERRAL,
+        { id: probe.data.createReferral.id },
+        tokens.get(fixtures.writes[0].leadEmail),
+      );
+      if (sendProbe?.data?.sendReferral?.status !== 'SENT')
+        throw new Error(`sendReferral refused: ${JSON.stringify(sendProbe).slice(0, 600)}`);
+      const pairs = fixtures.writes.slice(0, 10);
+      await pool.query('SELECT pg_stat_statements_reset()');
+      const counted = { failed: 0 };
+      const seq = writeRequests({ ...fixtures, writes: pairs }, tokens, counted);
+      for (let i = 0; i < pairs.length; i++) {
+        const context: any = {};
+        for (const step of seq as any[]) {
+          const req = step.setupRequest({}, context);
+          const res = await fetch(`${api.url}/graphql`, {
+            method: 'POST',
+            headers: req.headers,
+            body: req.body,
+          });
+          step.onResponse(res.status, await res.text(), context);
+        }
+      }
+      await sleep(200);
+      const { rows } = await pool.query<{ calls: string }>(
+        `SELECT coalesce(sum(calls), 0)::text AS calls FROM pg_stat_statements
+          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
+      );
+      statements.push({
+        scenario: '4',
+        server: 'API',
+        label: 'create + send pair',
+        perRequest: Number(rows[0].calls) / pairs.length,
+      });
+      await measure(
+        api,
+        '4',
+        'create + send',
+        opts,
+        () => writeRequests(fixtures, tokens, counters),
+        runs,
+        counters,
+      );
+      writeFailureSample = counters.sample;
+      apiWritePeakRss = Math.max(...runs.filter((r) => r.scenario === '4').map((r) => r.rssPeakMiB));
+      await stopServer(api);
+    }
+
+    const { rows: version } = await pool.query<{ v: string }>('SHOW server_version');
+    const { rows: size } = await pool.query<{ s: string }>(
+      'SELECT pg_size_pretty(pg_database_size(current_database())) AS s',
+    );
+    const counts: Record<string, number> = {};
+    for (const table of [
+      'areas',
+      'agencies',
+      'services',
+      'users',
+      'families',
+      'family_members',
+      'consents',
+      'support_packages',
+      'referrals',
+      'referral_children',
+      'referral_events',
+      'audit_events',
+    ]) {
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
+      counts[table] = Number(rows[0].n);
+    }
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      options: {
+        seconds: opts.seconds,
+        connections: opts.connections,
+        families: opts.families,
+        seed: opts.seed,
+      },
+      seed: meta,
+      postgres: version[0].v,
+      databaseSize: size[0].s,
+      counts,
+      period: fixtures.period,
+      runs,
+      statements,
+      breakdowns,
+      apiIdleRssMiB: apiIdleRss,
+      apiPeakRssMiB: Math.max(apiPeakRss, apiWritePeakRss),
+      peerVersions,
+      writeFailureSample,
+      minutes: (Date.now() - started) / 60_000,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(
+      join('bench/results', `bench-${report.date.replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(report, null, 2),
+    );
+    if (opts.out !== '-') {
+      writeReport(opts.out, report);
+      log(`wrote ${opts.out}`);
+    }
+  } finally {
+    for (const s of servers) await stopServer(s).catch(() => undefined);
+    await db.pool?.end().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('[bench] failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
