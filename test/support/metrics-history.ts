@@ -250,7 +250,6 @@ export async function generateMetricsHistory(db: pg.Pool, seed = 4242): Promise<
         status: ReferralStatus.DECLINED,
         receivedAt: new Date(received),
         decidedAt: new Date(decisionAt),
-        closedAt: new Date(decisionAt),
       });
       continue;
     }
@@ -311,7 +310,6 @@ export async function generateMetricsHistory(db: pg.Pool, seed = 4242): Promise<
       status: ReferralStatus.DECLINED,
       receivedAt: at('2024-01-31T23:30:00Z'),
       decidedAt: at('2024-02-29T23:30:00Z'),
-      closedAt: at('2024-02-29T23:30:00Z'),
     }),
   );
   // Waits at the boundaries: 126 days is within 18 weeks, 127 is not; the target (42) is within target.
