@@ -9,6 +9,7 @@ export interface ApiProcess {
   url: string;
   output(): string;
   exited: Promise<number | null>;
+  /** Sent at once (a supertest request is lazy until awaited). */
   gql(query: string, variables?: object, token?: string): Promise<request.Response>;
   stop(): Promise<void>;
 }
@@ -50,7 +51,7 @@ export async function startApiProcess(
     gql(query, variables = {}, token) {
       const req = request(url).post('/graphql').set('content-type', 'application/json');
       if (token) req.set('authorization', `Bearer ${token}`);
-      return req.send({ query, variables });
+      return req.send({ query, variables }).then((r) => r);
     },
     async stop() {
       if (gone) return;
