@@ -116,12 +116,17 @@ describe('support packages', () => {
 
     // The lead professional sees the whole package through the family.
     const view = await t.gql(
-      `query($id: ID!) { family(id: $id) { packages { id status referrals { status service { name } } } } }`,
+      `query($id: ID!) { family(id: $id) { packages { id status referrals { status service { name } events { status } } } } }`,
       { id: f.id },
       p.lead.token,
     );
     const [seen] = data(view, 'family').packages;
     expect(seen.id).toBe(pkg.id);
+    // Created and sent at one clock reading, the timeline still reads DRAFT then SENT.
+    const outreachTimeline = seen.referrals.find(
+      (r: { service: { name: string } }) => r.service.name === 'Family outreach support',
+    );
+    expect(outreachTimeline.events.map((e: { status: string }) => e.status)).toEqual(['DRAFT', 'SENT']);
     expect(seen.referrals.map((r: { status: string }) => r.status).sort()).toEqual(
       ['DECLINED', 'SENT', 'SENT', 'STARTED'].sort(),
     );

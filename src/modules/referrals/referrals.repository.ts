@@ -272,11 +272,15 @@ export class ReferralsRepository {
     }));
   }
 
-  /** Oldest first; a back-dated send can sort before the draft's creation. */
+  /**
+   * Oldest first; a back-dated send can sort before the draft's creation. Equal stamps (a package
+   * creates and sends at one clock reading) follow the lifecycle: the enum is declared in that order
+   * and a referral reaches each status at most once.
+   */
   async eventsByReferralIds(referralIds: readonly string[]): Promise<ReferralEventType[]> {
     if (!referralIds.length) return [];
     const rows: Raw[] = await this.db.query(
-      `SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[]) ORDER BY at, recorded_at, id`,
+      `SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[]) ORDER BY at, status, id`,
       [referralIds],
     );
     return rows.map(toEvent);
