@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Role } from '../src/common/enums.js';
 import { type ApiProcess, startApiProcess } from './support/api-process.js';
 import { createUser, FACTORY_PASSWORD } from './support/factories.js';
+import { partnership, referralIn, transitionMutation } from './support/referral-fixtures.js';
 import { buildApiOnce, freePort } from './support/fault-cluster.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from './support/test-app.js';
 
@@ -64,6 +65,37 @@ describe('two API processes against one database', () => {
         [code],
       );
       expect(audit.rows[0].n).toBe(1);
+    }
+  }, 60_000);
+
+  it('the accept/decline race on one referral across both processes has exactly one winner', async () => {
+    const p = await partnership(t);
+    for (let round = 0; round < 3; round++) {
+      const { referral } = await referralIn(t, p, 'SENT');
+      const staff = [p.healthStaff.token, p.healthStaff2.token];
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          i % 2 === 0
+            ? apis[i % 2].gql(transitionMutation('accept', 'id status'), { id: referral.id }, staff[i % 2])
+            : apis[i % 2].gql(
+                transitionMutation('decline', 'id status'),
+                { id: referral.id, note: 'No capacity' },
+                staff[i % 2],
+              ),
+        ),
+      );
+      const codes = results.map(codeOf);
+      expect(codes.filter((c) => c === undefined)).toHaveLength(1);
+      expect(codes.filter((c) => c === 'CONFLICT')).toHaveLength(7);
+      const winner = results.find((r) => !r.body.errors)!;
+      const status = Object.values(winner.body.data as Record<string, { status: string }>)[0].status;
+      const { rows } = await t.db.query('SELECT status FROM referrals WHERE id = $1', [referral.id]);
+      expect(rows[0].status).toBe(status);
+      const events = await t.db.query(
+        'SELECT count(*)::int AS n FROM referral_events WHERE referral_id = $1 AND status = $2',
+        [referral.id, status],
+      );
+      expect(events.rows[0].n).toBe(1);
     }
   }, 60_000);
 
