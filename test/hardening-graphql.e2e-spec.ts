@@ -1,3 +1,11 @@
+import { getMetadataStorage } from 'class-validator';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  type IntrospectionQuery,
+  isInputObjectType,
+} from 'graphql';
 import request from 'supertest';
 import { Role } from '../src/common/enums.js';
 import { GRAPHQL_LIMITS } from '../src/graphql/armor.js';
@@ -198,5 +206,53 @@ describe('GraphQL abuse: limits, batching, CSRF, body handling', () => {
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js|SyntaxError|oops/);
+  });
+
+  it('bounds every free-text input field with a class-validator length rule, and validates nested inputs', async () => {
+    const res = await t.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, admin);
+    const schema = buildClientSchema(res.data!);
+    // Validation rules per input class, found by the class name the GraphQL input type carries.
+    const rules = new Map<string, Map<string, Set<string>>>();
+    const storage = getMetadataStorage() as unknown as {
+      validationMetadatas: Map<Function, { propertyName: string; name?: string; type: string }[]>;
+    };
+    for (const [target, metas] of storage.validationMetadatas) {
+      const byProperty = rules.get(target.name) ?? new Map<string, Set<string>>();
+      for (const m of metas) {
+        const names = byProperty.get(m.propertyName) ?? new Set<string>();
+        names.add(m.name ?? m.type);
+        byProperty.set(m.propertyName, names);
+      }
+      rules.set(target.name, byProperty);
+    }
+    const bounded = [
+      'maxLength',
+      'isLength',
+      'matches',
+      'isEmail',
+      'isUUID',
+      'isEnum',
+      'isIn',
+      'isDateString',
+    ];
+    const problems: string[] = [];
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isInputObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const named = getNamedType(field.type);
+        const names = rules.get(type.name)?.get(field.name) ?? new Set<string>();
+        if (named.name === 'String') {
+          checked++;
+          if (!bounded.some((b) => names.has(b)))
+            problems.push(`${type.name}.${field.name} has no length rule`);
+        }
+        if (isInputObjectType(named) && !names.has('nestedValidation')) {
+          problems.push(`${type.name}.${field.name} is not validated as a nested input`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
   });
 });

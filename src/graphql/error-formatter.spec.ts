@@ -58,6 +58,17 @@ describe('formatGraphQLError', () => {
     expect(JSON.stringify(f)).not.toContain('SECRET-VALUE');
   });
 
+  it('looks inside a value graphql-js wrapped because it was not an Error of its realm', () => {
+    const foreign = { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:5432', code: 'ECONNREFUSED' };
+    const wrapped = Object.assign(new Error('Unexpected error value'), {
+      name: 'NonErrorThrown',
+      thrownValue: foreign,
+    });
+    const f = format(fromResolver(wrapped));
+    expect(f.extensions!.code).toBe('SERVICE_UNAVAILABLE');
+    expect(JSON.stringify(f)).not.toContain('127.0.0.1');
+  });
+
   it('leaves other database errors masked', () => {
     expect(constraintError(dbError('42P01'))).toBeUndefined();
     expect(format(fromResolver(dbError('42P01'))).extensions!.code).toBe('INTERNAL_SERVER_ERROR');
