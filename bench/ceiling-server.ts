@@ -48,7 +48,7 @@ SELECT json_build_object('data', json_build_object('family', (
                   'agency', json_build_object('id', ag.id, 'name', ag.name),
                   'events', (SELECT coalesce(json_agg(json_build_object('id', e.id, 'status', e.status, 'at', e.at,
                                 'note', e.note, 'actor', json_build_object('id', eu.id, 'name', eu.name))
-                                ORDER BY e.at, e.recorded_at, e.id), '[]')
+                                ORDER BY e.at, e.status, e.id), '[]')
                                FROM referral_events e JOIN users eu ON eu.id = e.actor_id WHERE e.referral_id = r.id)
                   ) ORDER BY r.created_at, r.id), '[]')
                   FROM referrals r JOIN services s ON s.id = r.service_id JOIN agencies ag ON ag.id = r.agency_id

@@ -151,7 +151,7 @@ export const PEER_FAMILY_PAGE = /* GraphQL */ `
             id
             name
           }
-          referralEventsByReferralId(orderBy: [AT_ASC, RECORDED_AT_ASC, ID_ASC]) {
+          referralEventsByReferralId(orderBy: [AT_ASC, STATUS_ASC, ID_ASC]) {
             nodes {
               id
               status

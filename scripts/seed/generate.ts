@@ -344,7 +344,7 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
 
   // --- When things happen: referral times cluster around an episode of need (a uniformly placed
   // centre with reflected normal noise keeps the overall density flat), thinned by season and weekday.
-  const planned = Math.max(1, Math.min(40, Math.round(r.lognormal(4.1, 0.65))));
+  const planned = Math.max(1, Math.min(40, Math.round(r.lognormal(4, 0.65))));
   const centre = windowStart + r.next() * (latest - windowStart);
   const sampleTime = (): number => {
     for (let attempt = 0; ; attempt++) {
