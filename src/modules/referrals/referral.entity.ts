@@ -29,6 +29,8 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('referrals_service_idx', ['serviceId'])
 @Index('referrals_package_idx', ['packageId'])
 @Index('referrals_referred_by_idx', ['referredById'])
+// Expression index for open waits in board metrics; created by the OpenWaitIndex migration.
+@Index('referrals_wait_end_idx', { synchronize: false })
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Human reference such as REF-000042, drawn from the referral_reference_seq sequence. */
