@@ -47,7 +47,7 @@ export const ReferralErrors = {
       case 'AGE':
         return new DomainError(
           ErrorCode.NOT_ELIGIBLE,
-          `Child ${problem.childIndex + 1} of childIds is outside the service's age range`,
+          `Child ${problem.childIndex + 1} named in the referral is outside the service's age range on that date`,
           { rule: 'AGE', childIndex: problem.childIndex },
         );
     }

@@ -248,7 +248,8 @@ export class ReferralsService {
       }
       const family = await this.families.familyForLeadWork(actor, input.familyId, m);
       const now = new Date();
-      const prepared = await this.prepare(m, family, request, dateInZone(now, this.config.reportingTimeZone));
+      // The input as given: error details point at positions in the caller's childIds.
+      const prepared = await this.prepare(m, family, input, dateInZone(now, this.config.reportingTimeZone));
       return this.insertPrepared(m, actor, family, prepared, { id, packageId: null, createdAt: now });
     });
   }
@@ -300,7 +301,13 @@ export class ReferralsService {
       childIds.map((id) => byId.get(id)!),
       onDate,
     );
-    if (eligibility) throw ReferralErrors.notEligible(eligibility);
+    if (eligibility) {
+      throw ReferralErrors.notEligible(
+        eligibility.rule === 'AGE'
+          ? { ...eligibility, childIndex: request.childIds.indexOf(childIds[eligibility.childIndex]) }
+          : eligibility,
+      );
+    }
     return {
       service,
       childIds,
