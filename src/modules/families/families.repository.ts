@@ -42,10 +42,14 @@ export class FamiliesRepository {
   }
 
   /** Of the given families, those for which the agency has a referral that is not a draft. */
-  async familiesWithSentReferral(agencyId: string, familyIds: readonly string[]): Promise<Set<string>> {
+  async familiesWithSentReferral(
+    agencyId: string,
+    familyIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<Set<string>> {
     const valid = familyIds.filter(isId);
     if (!valid.length) return new Set();
-    const rows: { family_id: string }[] = await this.db.query(
+    const rows: { family_id: string }[] = await (manager ?? this.db.manager).query(
       `SELECT DISTINCT family_id FROM referrals
         WHERE agency_id = $1 AND family_id = ANY($2::uuid[]) AND status <> 'DRAFT'`,
       [agencyId, valid],

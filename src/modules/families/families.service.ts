@@ -70,13 +70,14 @@ export class FamiliesService {
     actor: Actor,
     family: FamilyEntity,
     loaders?: RequestLoaders,
+    manager?: EntityManager,
   ): Promise<FamilyAccessLevel | null> {
     if (!mayUseFamilies(actor)) throw FamilyErrors.boardMember();
     const direct = familyAccess(actor, family, false);
     if (direct || !actor.roles.has(Role.AGENCY_STAFF) || !actor.agencyId) return direct;
     const hasSent = loaders
       ? await agencySentReferralLoader(loaders, this.repo, actor.agencyId).load(family.id)
-      : (await this.repo.familiesWithSentReferral(actor.agencyId, [family.id])).has(family.id);
+      : (await this.repo.familiesWithSentReferral(actor.agencyId, [family.id], manager)).has(family.id);
     return familyAccess(actor, family, hasSent);
   }
 
@@ -95,7 +96,8 @@ export class FamiliesService {
     const family = await this.repo.findById(familyId, manager);
     if (!family) throw FamilyErrors.notFound();
     if (leadsOrAdministers(actor, family)) return family;
-    if (await this.accessTo(actor, family)) throw FamilyErrors.notLead();
+    // On the caller's connection: a second one could wait for a full pool while this one is held.
+    if (await this.accessTo(actor, family, undefined, manager)) throw FamilyErrors.notLead();
     throw FamilyErrors.notFound();
   }
 
@@ -337,7 +339,7 @@ export class FamiliesService {
       if (!consent) throw FamilyErrors.consentNotFound();
       const family = await this.repo.findById(consent.familyId, m);
       if (!family || !leadsOrAdministers(actor, family)) {
-        if (family && (await this.accessTo(actor, family))) throw FamilyErrors.notLead();
+        if (family && (await this.accessTo(actor, family, undefined, m))) throw FamilyErrors.notLead();
         throw FamilyErrors.consentNotFound();
       }
       const withdrawn = await this.repo.withdrawConsent(m, consent.id, new Date());
