@@ -15,8 +15,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { AgencyKind } from '../../../common/enums.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/transforms.js';
 
 @InputType()
 export class CreateAreaInput {

@@ -13,8 +13,7 @@ import {
 } from 'class-validator';
 import { ConsentScope, MemberRole } from '../../../common/enums.js';
 import { DateScalar, DateTimeScalar } from '../../../graphql/scalars.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/transforms.js';
 
 export const MAX_MEMBERS = 30;
 

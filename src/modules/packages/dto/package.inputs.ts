@@ -3,44 +3,22 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
-  IsEnum,
   IsOptional,
   IsString,
   MaxLength,
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { Urgency } from '../../../common/enums.js';
 import { DateScalar } from '../../../graphql/scalars.js';
-import {
-  MAX_CHILDREN_PER_REFERRAL,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-  MAX_REASON_LENGTH,
-  trim,
-} from '../../referrals/dto/referral.inputs.js';
+import { trimEach } from '../../../common/transforms.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, ReferralRequestFields } from '../../referrals/dto/referral.inputs.js';
 
 export const MAX_PACKAGE_ITEMS = 20;
 export const MAX_GOALS = 20;
 export const MAX_GOAL_LENGTH = 500;
 
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
-
 @InputType()
-export class PackageItemInput {
-  @Field(() => ID) @IsString() serviceId: string;
-  @Field(() => [ID])
-  @ArrayMaxSize(MAX_CHILDREN_PER_REFERRAL)
-  @IsString({ each: true })
-  childIds: string[];
-  @Field()
-  @Transform(trim)
-  @IsString()
-  @MinLength(1, { message: 'reason must not be empty' })
-  @MaxLength(MAX_REASON_LENGTH)
-  reason: string;
-  @Field(() => Urgency, { nullable: true }) @IsOptional() @IsEnum(Urgency) urgency?: Urgency | null;
-}
+export class PackageItemInput extends ReferralRequestFields {}
 
 @InputType()
 export class CreateSupportPackageInput {

@@ -2,17 +2,16 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ReferralStatus, Urgency } from '../../../common/enums.js';
-
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/transforms.js';
 
 export const MAX_CHILDREN_PER_REFERRAL = 20;
 export const MAX_REASON_LENGTH = 2000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
-@InputType()
-export class CreateReferralInput {
+/** What one referral asks for: shared by createReferral and the items of a support package. */
+@InputType({ isAbstract: true })
+export abstract class ReferralRequestFields {
   // Ids are not format-checked here: an id that cannot name a record is answered like a missing one.
-  @Field(() => ID) @IsString() familyId: string;
   @Field(() => ID) @IsString() serviceId: string;
   @Field(() => [ID])
   @ArrayMaxSize(MAX_CHILDREN_PER_REFERRAL)
@@ -25,6 +24,11 @@ export class CreateReferralInput {
   @MaxLength(MAX_REASON_LENGTH)
   reason: string;
   @Field(() => Urgency, { nullable: true }) @IsOptional() @IsEnum(Urgency) urgency?: Urgency | null;
+}
+
+@InputType()
+export class CreateReferralInput extends ReferralRequestFields {
+  @Field(() => ID) @IsString() familyId: string;
   @Field(() => String, {
     nullable: true,
     description: 'Safeguarding exception: sharing without consent, with the recorded justification.',

@@ -12,8 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Role } from '../../../common/enums.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../../common/transforms.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
