@@ -7,6 +7,7 @@ import { codeOf, startTestApp, TEST_JWT_SECRET, type TestApp } from './support/t
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
 const ME = '{ me { id roles } }';
 const PER_ADDRESS = 15;
+// Sign-in tests hash passwords (argon2id, deliberately slow) dozens of times.
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 function sign(header: object, payload: object, secret = TEST_JWT_SECRET, hash = 'sha256'): string {
@@ -53,7 +54,7 @@ describe('sign-in throttling and tokens', () => {
     const again = await login(user.email, FACTORY_PASSWORD, from);
     expect(again.errors).toBeUndefined();
     expect(again.data.login.token).toEqual(expect.any(String));
-  });
+  }, 60_000);
 
   it('resets the account count on success', async () => {
     const user = await createUser(t.db, { roles: [Role.ADMIN] });
@@ -63,7 +64,7 @@ describe('sign-in throttling and tokens', () => {
     for (let i = 0; i < 9; i++)
       expect(codeOf(await login(user.email, 'wrong', from))).toBe('UNAUTHENTICATED');
     expect((await login(user.email, FACTORY_PASSWORD, from)).errors).toBeUndefined();
-  });
+  }, 60_000);
 
   it('counts a burst of parallel guesses: no more than 10 are checked', async () => {
     const user = await createUser(t.db, { roles: [Role.ADMIN] });
@@ -75,7 +76,7 @@ describe('sign-in throttling and tokens', () => {
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(10);
     expect(codes.filter((c) => c === 'TOO_MANY_REQUESTS')).toHaveLength(20);
     expect(codeOf(await login(user.email, FACTORY_PASSWORD, from))).toBe('TOO_MANY_REQUESTS');
-  });
+  }, 60_000);
 
   it('limits failures per client address across accounts, with a higher limit', async () => {
     const from = newAddress();
@@ -87,7 +88,7 @@ describe('sign-in throttling and tokens', () => {
     expect(codeOf(await login(accounts[2].email, FACTORY_PASSWORD, from))).toBe('TOO_MANY_REQUESTS');
     expect(codeOf(await login('nobody@example.test', 'wrong', from))).toBe('TOO_MANY_REQUESTS');
     expect((await login(accounts[2].email, FACTORY_PASSWORD, newAddress())).errors).toBeUndefined();
-  });
+  }, 60_000);
 
   describe('tokens', () => {
     let userId: string;
@@ -158,7 +159,7 @@ describe('sign-in throttling and tokens', () => {
       expect((await t.gql(ME, {}, second)).data!.me.id).toBe(user.id);
       const { rows } = await t.db.query('SELECT count(*)::int AS n FROM revoked_tokens');
       expect(rows[0].n).toBeGreaterThanOrEqual(1);
-    });
+    }, 30_000);
 
     it('applies a role change on the next request', async () => {
       const agency = await createAgency(t.db);
@@ -184,6 +185,6 @@ describe('sign-in throttling and tokens', () => {
       await t.gql('mutation($id: ID!) { deactivateUser(id: $id) { id } }', { id: user.id }, admin);
       expect(codeOf(await t.gql(ME, {}, token))).toBe('UNAUTHENTICATED');
       expect(codeOf(await login(user.email, FACTORY_PASSWORD, newAddress()))).toBe('UNAUTHENTICATED');
-    });
+    }, 30_000);
   });
 });
