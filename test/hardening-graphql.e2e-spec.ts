@@ -7,6 +7,8 @@ import {
   isInputObjectType,
 } from 'graphql';
 import request from 'supertest';
+// Not exported by the package entry point; the same module instance the schema was built with.
+import { TypeMetadataStorage } from '../node_modules/@nestjs/graphql/dist/schema-builder/storages/type-metadata.storage.js';
 import { Role } from '../src/common/enums.js';
 import { GRAPHQL_LIMITS } from '../src/graphql/armor.js';
 import { createAgency, createService, createUser } from './support/factories.js';
@@ -211,17 +213,20 @@ describe('GraphQL abuse: limits, batching, CSRF, body handling', () => {
   it('bounds every free-text input field with a class-validator length rule, and validates nested inputs', async () => {
     const res = await t.gql<IntrospectionQuery>(getIntrospectionQuery(), {}, admin);
     const schema = buildClientSchema(res.data!);
-    // Validation rules per input class, found by the class name the GraphQL input type carries.
-    const rules = new Map<string, Map<string, Set<string>>>();
+    // Validation rules per input class (inherited ones included), found by the class name the GraphQL input type carries.
     const storage = getMetadataStorage() as unknown as {
       validationMetadatas: Map<Function, { propertyName: string; name?: string; type: string }[]>;
     };
-    for (const [target, metas] of storage.validationMetadatas) {
-      const byProperty = rules.get(target.name) ?? new Map<string, Set<string>>();
-      for (const m of metas) {
-        const names = byProperty.get(m.propertyName) ?? new Set<string>();
-        names.add(m.name ?? m.type);
-        byProperty.set(m.propertyName, names);
+    const rules = new Map<string, Map<string, Set<string>>>();
+    // Every input class the schema was built from (a class may carry no rules of its own, only inherited ones).
+    for (const { target } of TypeMetadataStorage.getInputTypesMetadata()) {
+      const byProperty = new Map<string, Set<string>>();
+      for (let c: Function | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+        for (const m of storage.validationMetadatas.get(c) ?? []) {
+          const names = byProperty.get(m.propertyName) ?? new Set<string>();
+          names.add(m.name ?? m.type);
+          byProperty.set(m.propertyName, names);
+        }
       }
       rules.set(target.name, byProperty);
     }
