@@ -110,6 +110,15 @@ export interface FormatterOptions {
   hideInputValues: boolean;
 }
 
+/** The error a resolver threw, also when graphql-js wrapped it for not being an Error of its realm. */
+export function innermostError(error: unknown): unknown {
+  const original = unwrapResolverError(error);
+  if (original instanceof Error && original.name === 'NonErrorThrown') {
+    return (original as Error & { thrownValue?: unknown }).thrownValue;
+  }
+  return original;
+}
+
 /**
  * The one place where every error becomes a contract error: a known `extensions.code`,
  * no stack trace, no SQL, no original error. Unknown failures are masked as
@@ -120,11 +129,7 @@ export function formatGraphQLError(
   error: unknown,
   options: FormatterOptions,
 ): GraphQLFormattedError {
-  let original = unwrapResolverError(error);
-  // graphql-js wraps a thrown value that is not an Error of its realm; look inside.
-  if (original instanceof Error && original.name === 'NonErrorThrown') {
-    original = (original as Error & { thrownValue?: unknown }).thrownValue;
-  }
+  const original = innermostError(error);
   const path = formatted.path;
   const out = (
     code: ErrorCode,

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { buildArmor } from './armor.js';
 import { buildContext, type GraphQLContext, requestIdOf } from './context.js';
-import { formatGraphQLError, GraphQLErrorPassthroughFilter } from './error-formatter.js';
+import { ErrorCode } from '../common/errors.js';
+import { formatGraphQLError, GraphQLErrorPassthroughFilter, innermostError } from './error-formatter.js';
 
 const logger = new Logger('GraphQL');
 
@@ -17,19 +18,22 @@ const requestIdPlugin: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          const original = (error.originalError ?? error) as Error & { code?: string };
-          const isDomain =
-            original.name === 'DomainError' || (error.extensions?.code && !error.originalError);
-          if (!isDomain && error.originalError) {
-            // Name, SQLSTATE and stack only: messages and parameters can carry personal data.
-            logger.error({
-              msg: 'request failed',
-              requestId: requestIdOf(contextValue?.req),
-              error: original.name,
-              sqlState: typeof original.code === 'string' ? original.code : undefined,
-              stack: original.stack?.split('\n').slice(1, 8).join('\n'),
-            });
-          }
+          // Only what the formatter masks or reports as an outage is a failure of ours; a client's
+          // bad document, variables or input is not logged as one.
+          const code = formatGraphQLError(error.toJSON(), error, { hideInputValues: true }).extensions?.code;
+          if (code !== ErrorCode.INTERNAL_SERVER_ERROR && code !== ErrorCode.SERVICE_UNAVAILABLE) continue;
+          const original = innermostError(error) as Error & { code?: string };
+          // Name, SQLSTATE and stack only: messages and parameters can carry personal data.
+          const entry = {
+            msg: 'request failed',
+            requestId: requestIdOf(contextValue?.req),
+            code,
+            error: original?.name,
+            sqlState: typeof original?.code === 'string' ? original.code : undefined,
+            stack: original?.stack?.split('\n').slice(1, 8).join('\n'),
+          };
+          if (code === ErrorCode.SERVICE_UNAVAILABLE) logger.warn(entry);
+          else logger.error(entry);
         }
       },
       async willSendResponse({ contextValue, response }) {
