@@ -1,5 +1,6 @@
 /** Drives one server with autocannon for a bounded time and reduces the result to what the report shows. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 
 export interface RequestSpec {
@@ -19,6 +20,10 @@ export interface LoadResult {
   errors: number;
   /** Responses that carried GraphQL errors (or, for writes, did not reach the expected state). */
   failed: number;
+  /** Share of all cores that unrelated processes used during the run (null when unknown). */
+  otherCpu?: number | null;
+  /** The first failed response body (shortened), to say why. */
+  failureSample?: string;
 }
 
 /** One request rotated through a list of prepared bodies (each connection takes the next one). */
@@ -52,6 +57,7 @@ export async function runLoad(options: {
   isFailure?: (body: string) => boolean;
 }): Promise<LoadResult> {
   let failed = 0;
+  let failureSample: string | undefined;
   const isFailure = options.isFailure ?? ((body: string) => body.includes('"errors"'));
   const requests = options.requests.map((r) =>
     r.onResponse
@@ -59,7 +65,10 @@ export async function runLoad(options: {
       : {
           ...r,
           onResponse: (status: number, body: string) => {
-            if (status === 200 && isFailure(body)) failed++;
+            if (status === 200 && isFailure(body)) {
+              failed++;
+              failureSample ??= body.slice(0, 300);
+            }
           },
         },
   );
@@ -81,6 +90,7 @@ export async function runLoad(options: {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     failed,
+    failureSample,
   };
 }
 
@@ -109,5 +119,58 @@ export class RssSampler {
     clearInterval(this.timer);
     this.peak = Math.max(this.peak, rssMiB(this.pid) ?? 0);
     return this.peak;
+  }
+}
+
+/**
+ * How much of the machine other processes used while a run was measured (other tests, builds):
+ * busy time from /proc/stat minus the CPU time of our own process trees (this process with the
+ * load generator, the server under test, PostgreSQL). A share of all cores, 0–1.
+ */
+export class CpuNoise {
+  private start?: { busy: number; ours: number; at: number };
+  constructor(private readonly roots: () => number[]) {}
+
+  private snapshot() {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    const procs = new Map<number, { ppid: number; ticks: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        procs.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    const roots = new Set(this.roots());
+    const inTree = (pid: number): boolean => {
+      for (let p = pid, depth = 0; p > 1 && depth < 20; p = procs.get(p)?.ppid ?? 0, depth++)
+        if (roots.has(p)) return true;
+      return false;
+    };
+    let ours = 0;
+    for (const [pid, info] of procs) if (inTree(pid)) ours += info.ticks;
+    return { busy, ours, at: Date.now() };
+  }
+
+  begin(): void {
+    try {
+      this.start = this.snapshot();
+    } catch {
+      this.start = undefined;
+    }
+  }
+
+  /** Share of all cores used by other processes since begin(), or null where /proc is unavailable. */
+  end(): number | null {
+    if (!this.start) return null;
+    const now = this.snapshot();
+    const capacity = ((now.at - this.start.at) / 1000) * 100 * cpus().length; // USER_HZ is 100 on Linux
+    const other = now.busy - this.start.busy - (now.ours - this.start.ours);
+    return Math.max(0, Math.min(1, other / capacity));
   }
 }

@@ -49,6 +49,17 @@ function versionOf(pkg: string): string {
   }
 }
 
+const pct = (share: number | null | undefined) =>
+  share === null || share === undefined ? '–' : `${Math.round(100 * share)}%`;
+
+/** How busy the machine was with unrelated work during a set of runs (the figures are only as clean as that). */
+function noiseNote(runs: ScenarioRun[]): string {
+  const shares = runs.map((r) => r.result.otherCpu).filter((s): s is number => typeof s === 'number');
+  if (!shares.length) return 'Unrelated CPU use during these runs: not measured.';
+  const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
+  return `Unrelated processes used ${pct(mean)} of the machine on average during these runs (at most ${pct(Math.max(...shares))}).`;
+}
+
 function comparisonTable(report: BenchReport, scenario: string): string[] {
   const runs = report.runs.filter((r) => r.scenario === scenario);
   const find = (server: string, c: number) =>
@@ -83,11 +94,12 @@ function comparisonTable(report: BenchReport, scenario: string): string[] {
     if (hasPeer) cells.push(api && peer ? ratio(api.reqPerSec, peer.reqPerSec) : '–');
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  lines.push('', noiseNote(runs));
   const failures = runs.filter((r) => r.result.non2xx || r.result.errors || r.result.failed);
   for (const f of failures)
     lines.push(
       '',
-      `Failures in ${f.server} at ${f.result.connections} connections: ${f.result.non2xx} non-2xx, ${f.result.errors} errors/timeouts, ${f.result.failed} responses with GraphQL errors.`,
+      `Failures in ${f.server} at ${f.result.connections} connections: ${f.result.non2xx} non-2xx, ${f.result.errors} errors/timeouts, ${f.result.failed} responses with GraphQL errors${f.result.failureSample ? ` (first: \`${f.result.failureSample.replace(/`/g, "'")}\`)` : ''}.`,
     );
   return lines;
 }
@@ -198,13 +210,19 @@ export function renderReport(report: BenchReport, analysis: string): string {
     '',
     'Board member (suppressed figures). All areas, and one agency (the busiest). API only.',
     '',
-    '| query | connections | req/s | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|---:|',
+    '| query | connections | req/s | p50 ms | p99 ms | failed | other CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...report.runs
       .filter((r) => r.scenario.startsWith('3'))
       .map(
         (r) =>
-          `| ${r.label} | ${r.result.connections} | ${n0(r.result.reqPerSec)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} |`,
+          `| ${r.label} | ${r.result.connections} | ${r.result.reqPerSec.toFixed(1)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${r.result.failed + r.result.non2xx + r.result.errors} | ${pct(r.result.otherCpu)} |`,
+      ),
+    ...report.runs
+      .filter((r) => r.scenario.startsWith('3') && r.result.failureSample)
+      .map(
+        (r) =>
+          `\nFirst failed response (${r.label}, ${r.result.connections} connections): \`${r.result.failureSample!.replace(/`/g, "'")}\``,
       ),
     '',
     '## Scenario 4: writes',
@@ -212,11 +230,11 @@ export function renderReport(report: BenchReport, analysis: string): string {
     'createReferral then sendReferral (consent and eligibility checks, events, audit rows) by the family’s lead professional,',
     'over random eligible family/service/children combinations. Latencies are per request; a pair is two requests.',
     '',
-    '| connections | pairs/s | p50 ms | p99 ms | failed |',
-    '|---:|---:|---:|---:|---:|',
+    '| connections | pairs/s | p50 ms | p99 ms | failed | other CPU |',
+    '|---:|---:|---:|---:|---:|---:|',
     ...writes.map(
       (r) =>
-        `| ${r.result.connections} | ${n0(r.result.reqPerSec / 2)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${r.result.failed + r.result.non2xx + r.result.errors} |`,
+        `| ${r.result.connections} | ${n0(r.result.reqPerSec / 2)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${r.result.failed + r.result.non2xx + r.result.errors} | ${pct(r.result.otherCpu)} |`,
     ),
     ...(report.writeFailureSample
       ? ['', `First failed response: \`${report.writeFailureSample.replace(/`/g, "'")}\``]

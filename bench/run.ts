@@ -29,7 +29,15 @@ import { EMBEDDED_DATABASE_NAME, ensureDatabase } from '../src/database/runtime.
 import { hashPassword } from '../src/modules/auth/passwords.js';
 import { SEED_PASSWORD } from '../scripts/seed/generate.js';
 import { seedDatabase } from '../scripts/seed/load.js';
-import { type LoadResult, RssSampler, rotating, type RequestSpec, rssMiB, runLoad } from './load.js';
+import {
+  CpuNoise,
+  type LoadResult,
+  RssSampler,
+  rotating,
+  type RequestSpec,
+  rssMiB,
+  runLoad,
+} from './load.js';
 import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
 import {
   CREATE_REFERRAL,
@@ -414,6 +422,16 @@ async function statementBreakdown(
 
 // ---------------------------------------------------------------------------------------------
 
+function postmasterPid(opts: Options): number {
+  try {
+    return Number(
+      readFileSync(join(opts.dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+  } catch {
+    return 0;
+  }
+}
+
 async function measure(
   server: Running,
   scenario: string,
@@ -424,6 +442,9 @@ async function measure(
   counters?: { failed: number; sample?: string },
 ): Promise<void> {
   const sampler = new RssSampler(server.child.pid!).start();
+  const noise = new CpuNoise(() =>
+    [process.pid, server.child.pid!, postmasterPid(opts)].filter((p) => p > 0),
+  );
   // A short warm-up (JIT, connection pool, caches) that is not recorded.
   await runLoad({
     url: server.url,
@@ -433,6 +454,7 @@ async function measure(
   });
   for (const connections of opts.connections) {
     const before = counters?.failed ?? 0;
+    noise.begin();
     const result: LoadResult = await runLoad({
       url: server.url,
       connections,
@@ -440,6 +462,7 @@ async function measure(
       requests: requests(),
     });
     if (counters) result.failed += counters.failed - before;
+    result.otherCpu = noise.end();
     const peak = sampler.peak;
     runs.push({
       scenario,
@@ -450,6 +473,7 @@ async function measure(
     });
     log(
       `${server.name.padEnd(12)} ${scenario} ${label} c=${connections}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+        `${result.otherCpu ? `, other processes ${(100 * result.otherCpu).toFixed(0)}% of the CPU` : ''}` +
         `${result.non2xx || result.errors || result.failed ? `, non2xx ${result.non2xx}, errors ${result.errors}, failed ${result.failed}` : ''}`,
     );
   }
@@ -790,7 +814,9 @@ async function main(): Promise<void> {
       await stopServer(api);
     }
 
-    const { rows: version } = await pool.query<{ v: string }>('SHOW server_version');
+    const { rows: version } = await pool.query<{ v: string }>(
+      "SELECT current_setting('server_version') AS v",
+    );
     const { rows: size } = await pool.query<{ s: string }>(
       'SELECT pg_size_pretty(pg_database_size(current_database())) AS s',
     );
