@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { getMetadataStorage } from 'class-validator';
 import {
   buildClientSchema,
@@ -139,12 +140,16 @@ describe('GraphQL abuse: limits, batching, CSRF, body handling', () => {
     expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
-  it('does not offer automatic persisted queries', async () => {
-    const res = await post({
-      extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
-    });
-    expect(res.body.data).toBeUndefined();
-    expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  it('does not offer automatic persisted queries (neither registers nor serves a hash)', async () => {
+    const query = '{ me { id } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const persistedQuery = { version: 1, sha256Hash };
+    const register = await post({ query, extensions: { persistedQuery } });
+    expect(register.body.data).toBeUndefined();
+    expect(register.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const byHash = await post({ extensions: { persistedQuery } });
+    expect(byHash.body.data).toBeUndefined();
+    expect(byHash.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   describe('CSRF', () => {
