@@ -77,7 +77,10 @@ export interface AppConfig {
   /** Undefined means "decide from the database kind" (on for embedded outside production). */
   demoData?: boolean;
   logLevel: string;
-  /** Optional file the logs are appended to (synchronously) instead of stdout; used by the log-privacy tests. */
+  /**
+   * Optional file the logs are appended to (synchronously) instead of stdout; used by the log-privacy
+   * tests. nestjs-pino builds one root logger per module registry, so the first application wins.
+   */
   logFile?: string;
   migrationsRun: boolean;
   suppressionMax: number;
