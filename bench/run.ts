@@ -12,6 +12,7 @@
  *   --reseed            rebuild the data set even when it matches
  *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
  *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
+ *   --api-entry FILE    the API build to start (default dist/src/main.js), to compare a changed build
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -71,6 +72,7 @@ function options() {
       'data-dir': { type: 'string', default: '.data-bench' },
       'db-port': { type: 'string', default: '54339' },
       port: { type: 'string', default: '3101' },
+      'api-entry': { type: 'string', default: 'dist/src/main.js' },
     },
   });
   return {
@@ -86,6 +88,7 @@ function options() {
     dataDir: resolve(values['data-dir']!),
     dbPort: Number(values['db-port']),
     port: Number(values.port),
+    apiEntry: values['api-entry']!,
   };
 }
 type Options = ReturnType<typeof options>;
@@ -527,7 +530,7 @@ async function main(): Promise<void> {
     const startApi = async () => {
       const api = await startServer(
         'API',
-        ['dist/src/main.js'],
+        [opts.apiEntry],
         apiEnv,
         `http://127.0.0.1:${apiPort}`,
         health(apiPort),
