@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.data/**',
+      '.data-*/**',
       '.test-data/**',
       'bench/peer/**',
       'migrations/**',
