@@ -279,7 +279,7 @@ describe('consent, search, pagination and audit', () => {
       const pageArea = (await createArea(t.db)).id;
       await t.db.query(
         `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id)
-         SELECT 'FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), 'Family ' || (g % 7), $1, $2, $2
+         SELECT next_reference('FAM', 'family_reference_seq'), 'Family ' || (g % 7), $1, $2, $2
            FROM generate_series(1, 250) g`,
         [pageArea, pager.id],
       );

@@ -55,6 +55,14 @@ describe('families and lead professionals', () => {
       expect(family.members[0].dateOfBirth).toBe('2021-05-01');
     });
 
+    it('keeps references unique past FAM-999999 (they grow beyond six digits)', async () => {
+      await t.db.query(`SELECT setval('family_reference_seq', 999998)`);
+      const refs = [];
+      for (let i = 0; i < 3; i++)
+        refs.push((await t.gql(CREATE, { input: input() }, lead)).data!.createFamily.reference);
+      expect(refs).toEqual(['FAM-999999', 'FAM-1000000', 'FAM-1000001']);
+    });
+
     it('lets an admin name the lead professional, or leave the family without one', async () => {
       const lead2Id = await meId(lead2);
       const named = await t.gql(CREATE, { input: input({ leadProfessionalId: lead2Id }) }, admin);

@@ -34,7 +34,7 @@ async function world(db: pg.Pool, leadId: string) {
   const family = async () => {
     const { rows } = await db.query(
       `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id)
-       VALUES ('FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), 'F', $1, $2, $2) RETURNING id`,
+       VALUES (next_reference('FAM', 'family_reference_seq'), 'F', $1, $2, $2) RETURNING id`,
       [area.id, leadId],
     );
     families.push(rows[0].id);
@@ -45,7 +45,7 @@ async function world(db: pg.Pool, leadId: string) {
       await db.query(
         `INSERT INTO referrals (reference, family_id, service_id, agency_id, referred_by_id, reason, status,
                                 received_at, decided_at, started_at, closed_at)
-         VALUES ('REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $1, $2, $3, $4, 'r',
+         VALUES (next_reference('REF', 'referral_reference_seq'), $1, $2, $3, $4, 'r',
                  $5::referral_status, $6, $7, $8, $9)`,
         [
           r.familyId,

@@ -4,10 +4,12 @@ import { InitialSchema1795370600977 } from '../../migrations/1795370600977-Initi
 import { SearchSequencesAndAuditGuard1795370601977 } from '../../migrations/1795370601977-SearchSequencesAndAuditGuard.js';
 import { FamilyMemberEntryOrder1795371244111 } from '../../migrations/1795371244111-FamilyMemberEntryOrder.js';
 import { OpenWaitIndex1795373021815 } from '../../migrations/1795373021815-OpenWaitIndex.js';
+import { ReferenceNumbers1795375303232 } from '../../migrations/1795375303232-ReferenceNumbers.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
   SearchSequencesAndAuditGuard1795370601977,
   FamilyMemberEntryOrder1795371244111,
   OpenWaitIndex1795373021815,
+  ReferenceNumbers1795375303232,
 ];

@@ -115,7 +115,7 @@ export async function createFamily(
   const family = await one<{ id: string; reference: string }>(
     db,
     `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id)
-     VALUES ('FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), $1, $2, $3, $3) RETURNING id, reference`,
+     VALUES (next_reference('FAM', 'family_reference_seq'), $1, $2, $3, $3) RETURNING id, reference`,
     [fields.name ?? `Family ${next()}`, fields.areaId, fields.leadProfessionalId],
   );
   await db.query(

@@ -180,7 +180,7 @@ export async function generateMetricsHistory(db: pg.Pool, seed = 4242): Promise<
   const allFamilies = [...families, ...edgeFamilies];
   await db.query(
     `INSERT INTO families (id, reference, name, area_id, lead_professional_id, created_by_id)
-     SELECT t.id, 'FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), 'History family', t.area_id, $3, $3
+     SELECT t.id, next_reference('FAM', 'family_reference_seq'), 'History family', t.area_id, $3, $3
      FROM unnest($1::uuid[], $2::uuid[]) AS t(id, area_id)`,
     [allFamilies.map((f) => f.id), allFamilies.map((f) => f.areaId), lead.id],
   );
@@ -362,7 +362,7 @@ export async function generateMetricsHistory(db: pg.Pool, seed = 4242): Promise<
   await db.query(
     `INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, reason, status,
                             received_at, decided_at, decline_reason, started_at, closed_at, created_at)
-     SELECT t.id, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), t.family_id, t.service_id,
+     SELECT t.id, next_reference('REF', 'referral_reference_seq'), t.family_id, t.service_id,
             t.agency_id, $5, 'History referral', t.status::referral_status, t.received_at, t.decided_at,
             CASE WHEN t.status = 'DECLINED' THEN 'Not eligible' END, t.started_at, t.closed_at,
             coalesce(t.received_at, $11::timestamptz) - interval '1 hour'

@@ -164,7 +164,7 @@ async function loadDemoFamily(
   };
   const [{ id: familyId }]: { id: string }[] = await m.query(
     `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id, created_at)
-     VALUES ('FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), 'Brown family', $1, $2, $2, $3)
+     VALUES (next_reference('FAM', 'family_reference_seq'), 'Brown family', $1, $2, $2, $3)
      RETURNING id`,
     [ids.chichester, lead, daysAgo(40)],
   );
@@ -215,7 +215,7 @@ async function loadDemoFamily(
     const [{ id }]: { id: string }[] = await m.query(
       `INSERT INTO referrals (reference, family_id, service_id, agency_id, referred_by_id, package_id, reason, urgency,
                               status, version, created_at, received_at, decided_at, decline_reason, started_at)
-       VALUES ('REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $1, $2, $3, $4, $5, $6, $7,
+       VALUES (next_reference('REF', 'referral_reference_seq'), $1, $2, $3, $4, $5, $6, $7,
                $8, $9, $10, $10, $11, $12, $13)
        RETURNING id`,
       [

@@ -119,7 +119,7 @@ export class FamiliesRepository {
   ): Promise<FamilyEntity> {
     const [row]: { id: string }[] = await m.query(
       `INSERT INTO families (reference, name, area_id, lead_professional_id, created_by_id)
-       VALUES ('FAM-' || lpad(nextval('family_reference_seq')::text, 6, '0'), $1, $2, $3, $4) RETURNING id`,
+       VALUES (next_reference('FAM', 'family_reference_seq'), $1, $2, $3, $4) RETURNING id`,
       [fields.name, fields.areaId, fields.leadProfessionalId, fields.createdById],
     );
     return (await this.findById(row.id, m))!;

@@ -102,7 +102,7 @@ export class ReferralsRepository {
     const rows: Raw[] = await m.query(
       `INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, package_id,
                               reason, urgency, shared_without_consent, share_without_consent_reason, created_at)
-       VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, $3, $4, $5, $6,
+       VALUES ($1, next_reference('REF', 'referral_reference_seq'), $2, $3, $4, $5, $6,
                $7, $8, $9::text IS NOT NULL, $9, $10)
        RETURNING *`,
       [
