@@ -3,6 +3,11 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
 import { buildArmor } from './armor.js';
@@ -74,7 +79,16 @@ export class AppGraphQLModule {
             formatGraphQLError(formatted, error, { hideInputValues: config.production }),
           validationRules: armor.validationRules,
           parseOptions: armor.parseOptions,
-          plugins: [requestIdPlugin, ...armor.plugins, ...extraPlugins],
+          plugins: [
+            requestIdPlugin,
+            ...armor.plugins,
+            // Nothing here uses cache hints, Apollo's usage reporting or traces; the cache-control
+            // plugin alone wraps every field resolver.
+            ApolloServerPluginCacheControlDisabled(),
+            ApolloServerPluginUsageReportingDisabled(),
+            ApolloServerPluginInlineTraceDisabled(),
+            ...extraPlugins,
+          ],
         }),
       ],
     };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -15,7 +16,8 @@ import { BootstrapAdminService } from './bootstrap-admin.service.js';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A key object built once: given a string, jsonwebtoken re-parses it as a PEM key on every call.
+        secret: createSecretKey(Buffer.from(config.jwtSecret!, 'utf8')) as unknown as string,
         signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwtTtl as `${number}h` },
         verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),
