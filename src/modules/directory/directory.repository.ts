@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
+import { rowsWhereIn } from '../../database/plain-rows.js';
 import { AgencyEntity } from './agency.entity.js';
 import { AreaEntity } from './area.entity.js';
 import { ServiceEntity } from './service.entity.js';
@@ -20,24 +21,19 @@ export class DirectoryRepository {
   }
 
   async areasByIds(ids: readonly string[]): Promise<AreaEntity[]> {
-    const valid = ids.filter(isId);
-    return valid.length ? this.db.getRepository(AreaEntity).findBy({ id: In(valid) }) : [];
+    return rowsWhereIn(this.db, AreaEntity, 'id', ids.filter(isId));
   }
 
   async agenciesByIds(ids: readonly string[]): Promise<AgencyEntity[]> {
-    const valid = ids.filter(isId);
-    return valid.length ? this.db.getRepository(AgencyEntity).findBy({ id: In(valid) }) : [];
+    return rowsWhereIn(this.db, AgencyEntity, 'id', ids.filter(isId));
   }
 
   async servicesByIds(ids: readonly string[]): Promise<ServiceEntity[]> {
-    const valid = ids.filter(isId);
-    return valid.length ? this.db.getRepository(ServiceEntity).findBy({ id: In(valid) }) : [];
+    return rowsWhereIn(this.db, ServiceEntity, 'id', ids.filter(isId));
   }
 
   async servicesByAgencyIds(agencyIds: readonly string[]): Promise<ServiceEntity[]> {
-    return this.db
-      .getRepository(ServiceEntity)
-      .find({ where: { agencyId: In([...agencyIds]) }, order: { name: 'ASC', id: 'ASC' } });
+    return rowsWhereIn(this.db, ServiceEntity, 'agency_id', agencyIds, 't.name, t.id');
   }
 
   /** Area ids per service; a service with none is offered everywhere. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
+import { rowsWhereIn } from '../../database/plain-rows.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
 import { ConsentEntity } from './consent.entity.js';
 import { FamilyMemberEntity } from './family-member.entity.js';
@@ -32,13 +33,7 @@ export class FamiliesRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<FamilyEntity[]> {
-    const valid = ids.filter(isId);
-    if (!valid.length) return [];
-    return this.db
-      .getRepository(FamilyEntity)
-      .createQueryBuilder('f')
-      .where('f.id = ANY(:ids)', { ids: valid })
-      .getMany();
+    return rowsWhereIn(this.db, FamilyEntity, 'id', ids.filter(isId));
   }
 
   /** Of the given families, those for which the agency has a referral that is not a draft. */
@@ -174,45 +169,25 @@ export class FamiliesRepository {
   }
 
   async membersByFamilyIds(familyIds: readonly string[]): Promise<FamilyMemberEntity[]> {
-    if (!familyIds.length) return [];
-    return this.db
-      .getRepository(FamilyMemberEntity)
-      .createQueryBuilder('m')
-      .where('m.family_id = ANY(:ids)', { ids: [...familyIds] })
-      .orderBy('m.seq', 'ASC')
-      .getMany();
+    return rowsWhereIn(this.db, FamilyMemberEntity, 'family_id', familyIds, 't.seq');
   }
 
   async membersByIds(ids: readonly string[]): Promise<FamilyMemberEntity[]> {
-    const valid = ids.filter(isId);
-    if (!valid.length) return [];
-    return this.db
-      .getRepository(FamilyMemberEntity)
-      .createQueryBuilder('m')
-      .where('m.id = ANY(:ids)', { ids: valid })
-      .getMany();
+    return rowsWhereIn(this.db, FamilyMemberEntity, 'id', ids.filter(isId));
   }
 
   async assignmentsByFamilyIds(familyIds: readonly string[]): Promise<LeadProfessionalAssignmentEntity[]> {
-    if (!familyIds.length) return [];
-    return this.db
-      .getRepository(LeadProfessionalAssignmentEntity)
-      .createQueryBuilder('a')
-      .where('a.family_id = ANY(:ids)', { ids: [...familyIds] })
-      .orderBy('a.started_at', 'ASC')
-      .addOrderBy('a.ended_at', 'ASC', 'NULLS LAST')
-      .getMany();
+    return rowsWhereIn(
+      this.db,
+      LeadProfessionalAssignmentEntity,
+      'family_id',
+      familyIds,
+      't.started_at, t.ended_at NULLS LAST, t.id',
+    );
   }
 
   async consentsByFamilyIds(familyIds: readonly string[]): Promise<ConsentEntity[]> {
-    if (!familyIds.length) return [];
-    return this.db
-      .getRepository(ConsentEntity)
-      .createQueryBuilder('c')
-      .where('c.family_id = ANY(:ids)', { ids: [...familyIds] })
-      .orderBy('c.given_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .getMany();
+    return rowsWhereIn(this.db, ConsentEntity, 'family_id', familyIds, 't.given_at, t.id');
   }
 
   async agencyIdsByConsentIds(

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Role } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
+import { rowsWhereIn } from '../../database/plain-rows.js';
 import { UserEntity } from './user.entity.js';
 
 /** What the auth guard needs per request, read in one round trip. */
@@ -23,8 +24,7 @@ export class UsersRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<UserEntity[]> {
-    const valid = ids.filter(isId);
-    return valid.length ? this.db.getRepository(UserEntity).findBy({ id: In(valid) }) : [];
+    return rowsWhereIn(this.db, UserEntity, 'id', ids.filter(isId));
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
