@@ -31,6 +31,12 @@ export interface BenchReport {
 }
 
 const ANALYSIS = /<!-- analysis -->[\s\S]*?<!-- \/analysis -->/;
+/** A response body as inline code on one line. */
+const sample = (body: string) =>
+  `\`${body
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/`/g, "'")}\``;
 const n0 = (n: number) => Math.round(n).toLocaleString('en-GB');
 const ms = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}` : '–');
@@ -57,7 +63,10 @@ function noiseNote(runs: ScenarioRun[]): string {
   const shares = runs.map((r) => r.result.otherCpu).filter((s): s is number => typeof s === 'number');
   if (!shares.length) return 'Unrelated CPU use during these runs: not measured.';
   const mean = shares.reduce((a, b) => a + b, 0) / shares.length;
-  return `Unrelated processes used ${pct(mean)} of the machine on average during these runs (at most ${pct(Math.max(...shares))}).`;
+  return (
+    `Unrelated processes (other test runs on the machine) used about ${pct(mean)} of the CPU on average during these runs ` +
+    `(at most ${pct(Math.max(...shares))}; approximate: /proc/stat busy time minus that of the benchmark's own processes).`
+  );
 }
 
 function comparisonTable(report: BenchReport, scenario: string): string[] {
@@ -99,7 +108,7 @@ function comparisonTable(report: BenchReport, scenario: string): string[] {
   for (const f of failures)
     lines.push(
       '',
-      `Failures in ${f.server} at ${f.result.connections} connections: ${f.result.non2xx} non-2xx, ${f.result.errors} errors/timeouts, ${f.result.failed} responses with GraphQL errors${f.result.failureSample ? ` (first: \`${f.result.failureSample.replace(/`/g, "'")}\`)` : ''}.`,
+      `Failures in ${f.server} at ${f.result.connections} connections: ${f.result.non2xx} non-2xx, ${f.result.errors} errors/timeouts, ${f.result.failed} responses with GraphQL errors${f.result.failureSample ? ` (first: ${sample(f.result.failureSample)})` : ''}.`,
     );
   return lines;
 }
@@ -222,7 +231,7 @@ export function renderReport(report: BenchReport, analysis: string): string {
       .filter((r) => r.scenario.startsWith('3') && r.result.failureSample)
       .map(
         (r) =>
-          `\nFirst failed response (${r.label}, ${r.result.connections} connections): \`${r.result.failureSample!.replace(/`/g, "'")}\``,
+          `\nFirst failed response (${r.label}, ${r.result.connections} connections): ${sample(r.result.failureSample!)}`,
       ),
     '',
     '## Scenario 4: writes',
@@ -236,9 +245,7 @@ export function renderReport(report: BenchReport, analysis: string): string {
       (r) =>
         `| ${r.result.connections} | ${n0(r.result.reqPerSec / 2)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${r.result.failed + r.result.non2xx + r.result.errors} | ${pct(r.result.otherCpu)} |`,
     ),
-    ...(report.writeFailureSample
-      ? ['', `First failed response: \`${report.writeFailureSample.replace(/`/g, "'")}\``]
-      : []),
+    ...(report.writeFailureSample ? ['', `First failed response: ${sample(report.writeFailureSample)}`] : []),
     '',
     '## SQL statements per request',
     '',

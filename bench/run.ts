@@ -425,6 +425,25 @@ async function statementBreakdown(
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Waits until the database has no statement running for us: requests still in flight when a run
+ * ends (long metrics queries, queued pool waiters) must not spill into the next measurement.
+ */
+let settlePool: pg.Pool | undefined;
+async function settle(): Promise<void> {
+  if (!settlePool) return;
+  const deadline = Date.now() + 120_000;
+  let quiet = 0;
+  while (Date.now() < deadline && quiet < 4) {
+    const { rows } = await settlePool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    quiet = rows[0].n === 0 ? quiet + 1 : 0;
+    await sleep(250);
+  }
+}
+
 function postmasterPid(opts: Options): number {
   try {
     return Number(
@@ -455,6 +474,7 @@ async function measure(
     seconds: Math.min(2, opts.seconds),
     requests: requests(),
   });
+  await settle();
   for (const connections of opts.connections) {
     const before = counters?.failed ?? 0;
     noise.begin();
@@ -464,6 +484,7 @@ async function measure(
       seconds: opts.seconds,
       requests: requests(),
     });
+    await settle();
     if (counters) result.failed += counters.failed - before;
     result.otherCpu = noise.end();
     const peak = sampler.peak;
@@ -506,6 +527,7 @@ async function main(): Promise<void> {
     const { url, meta } = await prepareDatabase(opts, server);
     db.pool = new pg.Pool({ connectionString: url, max: 4 });
     const pool = db.pool;
+    settlePool = pool;
     await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const fixtures = await loadFixtures(pool);
     log(
