@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { type AppConfig, buildAppConfig } from '../../src/config/app-config.js';
-import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { ensureDatabase } from '../../src/database/runtime.js';
-import { TEST_JWT_SECRET } from './test-app.js';
+import { migrateDatabase, TEST_JWT_SECRET } from './test-app.js';
+import { freePort } from './test-database.js';
+
+export { freePort };
 
 /**
  * A PostgreSQL cluster of a test's own, for tests that stop, crash and restart the server
@@ -23,29 +23,6 @@ export interface FaultCluster {
   /** Direct connections for arranging and checking; recreate after a restart. */
   client(): Promise<pg.Client>;
   destroy(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-export async function migrateDatabase(url: string): Promise<void> {
-  const dataSource = new DataSource(
-    buildDataSourceOptions({ ...buildAppConfig({ NODE_ENV: 'test' }), databaseUrl: url }),
-  );
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
 }
 
 export async function startFaultCluster(label: string): Promise<FaultCluster> {

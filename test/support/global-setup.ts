@@ -1,20 +1,9 @@
 // Loaded by Jest outside its ESM module system: import TypeScript files by their .ts name,
-// and only files without relative imports of their own.
+// and only files without relative imports of their own (embedded-postgres.ts, test-database.ts).
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+import { freePort } from './test-database.ts';
 
 /**
  * One PostgreSQL for the whole run: DATABASE_URL when set, otherwise an embedded cluster.

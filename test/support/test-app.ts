@@ -18,7 +18,8 @@ import {
   withDatabase,
 } from './test-database.js';
 
-async function migrate(url: string): Promise<void> {
+/** Applies every migration to the database at `url`. */
+export async function migrateDatabase(url: string): Promise<void> {
   const dataSource = new DataSource(
     buildDataSourceOptions({ ...buildAppConfig({ NODE_ENV: 'test' }), databaseUrl: url }),
   );
@@ -65,7 +66,7 @@ export async function startTestApp(
   const adminUrl = process.env.TEST_ADMIN_URL;
   const template = process.env.TEST_TEMPLATE_DB;
   if (!adminUrl || !template) throw new Error('the e2e global setup did not run');
-  await ensureTemplate(adminUrl, template, migrate);
+  await ensureTemplate(adminUrl, template, migrateDatabase);
   const name = newTestDatabaseName(label);
   await createDatabaseFromTemplate(adminUrl, name, template);
   const databaseUrl = withDatabase(adminUrl, name);

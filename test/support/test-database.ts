@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import pg from 'pg';
 
 /** Only databases whose names carry this prefix are ever created or dropped by the tests. */
@@ -72,4 +73,16 @@ export async function createDatabaseFromTemplate(
 export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
   assertTestDatabaseName(name);
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+/** A TCP port that was free a moment ago, for a cluster or an API process of a test. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
 }
