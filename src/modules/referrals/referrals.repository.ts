@@ -70,6 +70,13 @@ export interface ReferralListFilter {
 export type ReferralCursor = [number, string, string];
 
 /** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
+const toMemberFacts = (r: Raw): MemberFacts => ({
+  id: r.id as string,
+  familyId: r.family_id as string,
+  role: r.role as MemberRole,
+  dateOfBirth: (r.date_of_birth as string | null) ?? null,
+});
+
 @Injectable()
 export class ReferralsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -316,27 +323,17 @@ export class ReferralsRepository {
       `SELECT id, family_id, role, date_of_birth::text AS date_of_birth FROM family_members WHERE id = ANY($1::uuid[])`,
       [valid],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      familyId: r.family_id as string,
-      role: r.role as MemberRole,
-      dateOfBirth: (r.date_of_birth as string | null) ?? null,
-    }));
+    return rows.map(toMemberFacts);
   }
 
   async childrenOf(m: EntityManager, referralId: string): Promise<MemberFacts[]> {
     const rows: Raw[] = await m.query(
       `SELECT fm.id, fm.family_id, fm.role, fm.date_of_birth::text AS date_of_birth
          FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
-        WHERE rc.referral_id = $1 ORDER BY fm.created_at, fm.id`,
+        WHERE rc.referral_id = $1 ORDER BY fm.seq`,
       [referralId],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      familyId: r.family_id as string,
-      role: r.role as MemberRole,
-      dateOfBirth: (r.date_of_birth as string | null) ?? null,
-    }));
+    return rows.map(toMemberFacts);
   }
 
   async consents(m: EntityManager, familyId: string): Promise<ConsentFacts[]> {
