@@ -242,7 +242,7 @@ export class ReferralsRepository {
     const valid = familyIds.filter(isId);
     if (!valid.length) return [];
     const rows: Raw[] = await this.db.query(
-      'SELECT * FROM referrals WHERE family_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      'SELECT * FROM referrals WHERE family_id = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference',
       [valid],
     );
     return rows.map(toReferral);
@@ -252,7 +252,7 @@ export class ReferralsRepository {
     const valid = packageIds.filter(isId);
     if (!valid.length) return [];
     const rows: Raw[] = await this.db.query(
-      'SELECT * FROM referrals WHERE package_id = ANY($1::uuid[]) ORDER BY created_at, reference',
+      'SELECT * FROM referrals WHERE package_id = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference',
       [valid],
     );
     return rows.map(toReferral);
@@ -265,7 +265,7 @@ export class ReferralsRepository {
               fm.date_of_birth::text AS date_of_birth, fm.role
          FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
         WHERE rc.referral_id = ANY($1::uuid[])
-        ORDER BY fm.created_at, fm.id`,
+        ORDER BY fm.seq`,
       [referralIds],
     );
     return rows.map((r) => ({
