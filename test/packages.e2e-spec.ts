@@ -68,6 +68,18 @@ describe('support packages', () => {
       family: { id: f.id },
     });
     expect(pkg.referrals).toHaveLength(4);
+    // In the order of the items, here and through the family.
+    const itemOrder = items(f).map((i: { serviceId: string }) => i.serviceId);
+    expect(pkg.referrals.map((r: { service: { id: string } }) => r.service.id)).toEqual(itemOrder);
+    const familyReferrals = data(
+      await t.gql(
+        'query($id: ID!) { family(id: $id) { referrals { service { id } } } }',
+        { id: f.id },
+        p.lead.token,
+      ),
+      'family',
+    ).referrals;
+    expect(familyReferrals.map((r: { service: { id: string } }) => r.service.id)).toEqual(itemOrder);
     expect(
       pkg.referrals.every((r: { status: string; receivedAt: string }) => r.status === 'SENT' && r.receivedAt),
     ).toBe(true);
