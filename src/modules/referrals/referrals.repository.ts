@@ -238,21 +238,23 @@ export class ReferralsRepository {
 
   // ---------- batched reads for DataLoaders ----------
 
-  async byFamilyIds(familyIds: readonly string[]): Promise<ReferralType[]> {
-    const valid = familyIds.filter(isId);
-    if (!valid.length) return [];
-    const rows: Raw[] = await this.db.query(
-      'SELECT * FROM referrals WHERE family_id = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference',
-      [valid],
-    );
-    return rows.map(toReferral);
+  byFamilyIds(familyIds: readonly string[]): Promise<ReferralType[]> {
+    return this.inCreationOrder('family_id', familyIds);
   }
 
-  async byPackageIds(packageIds: readonly string[]): Promise<ReferralType[]> {
-    const valid = packageIds.filter(isId);
+  byPackageIds(packageIds: readonly string[]): Promise<ReferralType[]> {
+    return this.inCreationOrder('package_id', packageIds);
+  }
+
+  /** Referrals whose `column` is one of `ids`, in the order they were made (references break ties). */
+  private async inCreationOrder(
+    column: 'family_id' | 'package_id',
+    ids: readonly string[],
+  ): Promise<ReferralType[]> {
+    const valid = ids.filter(isId);
     if (!valid.length) return [];
     const rows: Raw[] = await this.db.query(
-      'SELECT * FROM referrals WHERE package_id = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference',
+      `SELECT * FROM referrals WHERE ${column} = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference`,
       [valid],
     );
     return rows.map(toReferral);
