@@ -1,16 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from './config/app-config.js';
 
 /**
- * HTTP concerns outside GraphQL: body size limit, JSON errors for bodies that cannot be
- * parsed (never an HTML page or a stack trace), and the request id echoed to clients.
+ * HTTP concerns outside GraphQL: request logging and ids, body size limit, JSON errors for
+ * bodies that cannot be parsed (never an HTML page or a stack trace).
  */
-export function configureHttp(app: INestApplication, config: AppConfig): void {
+export function configureHttp(app: INestApplication, config: AppConfig, httpLogger: HttpLogger): void {
   const server = app as NestExpressApplication;
   server.disable('x-powered-by');
   if (config.trustProxy) server.set('trust proxy', true);
+  server.use(httpLogger);
   server.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (req.id) res.setHeader('X-Request-Id', String(req.id));
     next();

@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import request from 'supertest';
 import { join, resolve } from 'node:path';
 import { Role } from '../src/common/enums.js';
 import { createUser } from './support/factories.js';
@@ -77,5 +78,33 @@ describe('production mode', () => {
     expect(lines.some((l) => l.includes('request failed'))).toBe(true);
     // The log keeps the error class and SQLSTATE, never the statement.
     expect(lines.join('\n')).not.toMatch(/SELECT|FROM "areas"/);
+  });
+
+  it('logs every request once with its id, and echoes that id to the client', async () => {
+    const given = 'client-chosen-id-0001';
+    const res = await request(t.app.getHttpServer())
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('x-request-id', given)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ query: '{ areas { id } }' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBe(given);
+
+    const minted = await request(t.app.getHttpServer())
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('x-request-id', 'bad id; with spaces')
+      .send({ query: '{ __typename }' });
+    expect(minted.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+
+    const entries = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg?: string; req?: { id?: string; url?: string }; res?: object });
+    const completed = entries.filter((e) => e.msg === 'request completed' && e.req?.id === given);
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ req: { id: given, url: '/graphql' }, res: { statusCode: 200 } });
+    expect(entries.some((e) => e.req?.id === minted.headers['x-request-id'])).toBe(true);
   });
 });

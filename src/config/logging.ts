@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { pino, type Logger } from 'pino';
+import { type HttpLogger, pinoHttp } from 'pino-http';
+import type { AppConfig } from './app-config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Fields that must never reach a log line. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'req.body',
+  '*.password',
+  '*.token',
+  '*.variables',
+  // A database error carries the statement, its parameters and the offending key values.
+  'err.query',
+  'err.parameters',
+  'err.driverError',
+  'err.detail',
+];
+
+export interface AppLogging {
+  /** The one pino logger of the process; nestjs-pino's application logger writes through it. */
+  logger: Logger;
+  /** Request logging (one line per request, with its id), mounted as the first HTTP middleware. */
+  httpLogger: HttpLogger;
+}
+
+/**
+ * The request logger is plain pino-http middleware rather than nestjs-pino's, because nestjs-pino
+ * binds every request to an AsyncLocalStorage store. On Node 20 that switches on promise hooks
+ * for the whole process, which cost about a third of the API's throughput in the benchmark
+ * (BENCHMARKS.md). Nothing needs the store: logs written during a request name its id themselves.
+ */
+export function createLogging(config: AppConfig): AppLogging {
+  const options = { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
+  const logger = config.logFile
+    ? pino(options, pino.destination({ dest: config.logFile, sync: true }))
+    : pino(options);
+  const httpLogger = pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Only method, path and status: URLs of this API carry no personal data, bodies are not logged.
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+  });
+  return { logger, httpLogger };
+}
