@@ -31,9 +31,13 @@ export const membersLoader = (loaders: RequestLoaders, repo: FamiliesRepository)
   loaders.get(
     'families.membersByFamily',
     () =>
-      new DataLoader<string, FamilyMemberEntity[]>(async (ids) =>
-        groupBy(await repo.membersByFamilyIds(ids), ids, (m) => m.familyId),
-      ),
+      new DataLoader<string, FamilyMemberEntity[]>(async (ids) => {
+        const members = await repo.membersByFamilyIds(ids);
+        // A consent's giver or a referral's child is usually one of these: no second query for it.
+        const byId = memberLoader(loaders, repo);
+        for (const member of members) byId.prime(member.id, member);
+        return groupBy(members, ids, (m) => m.familyId);
+      }),
   );
 
 export const memberLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
@@ -59,9 +63,16 @@ export const consentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository
   loaders.get(
     'families.consentsByFamily',
     () =>
-      new DataLoader<string, ConsentEntity[]>(async (ids) =>
-        groupBy(await repo.consentsByFamilyIds(ids), ids, (c) => c.familyId),
-      ),
+      new DataLoader<string, ConsentEntity[]>(async (ids) => {
+        const rows = await repo.consentsByFamilyIds(ids);
+        // The agencies each consent names come with it, so they need no query of their own.
+        const agencyIds = consentAgencyIdsLoader(loaders, repo);
+        const consents = rows.map(({ agencyIds: named, ...consent }) => {
+          agencyIds.prime(consent.id, named);
+          return consent;
+        });
+        return groupBy(consents, ids, (c) => c.familyId);
+      }),
   );
 
 export const consentAgencyIdsLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>

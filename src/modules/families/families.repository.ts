@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
-import { rowsWhereIn } from '../../database/plain-rows.js';
+import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
 import { ConsentEntity } from './consent.entity.js';
 import { FamilyMemberEntity } from './family-member.entity.js';
@@ -186,8 +186,15 @@ export class FamiliesRepository {
     );
   }
 
-  async consentsByFamilyIds(familyIds: readonly string[]): Promise<ConsentEntity[]> {
-    return rowsWhereIn(this.db, ConsentEntity, 'family_id', familyIds, 't.given_at, t.id');
+  /** The families' consents, each with the ids of the agencies it names. */
+  async consentsByFamilyIds(familyIds: readonly string[]): Promise<(ConsentEntity & { agencyIds: string[] })[]> {
+    if (!familyIds.length) return [];
+    return this.db.query(
+      `SELECT ${columnList(this.db, ConsentEntity)},
+              ARRAY(SELECT ca.agency_id FROM consent_agencies ca WHERE ca.consent_id = t.id) AS "agencyIds"
+         FROM consents t WHERE t.family_id = ANY($1::uuid[]) ORDER BY t.given_at, t.id`,
+      [familyIds],
+    );
   }
 
   async agencyIdsByConsentIds(
