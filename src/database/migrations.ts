@@ -5,6 +5,7 @@ import { SearchSequencesAndAuditGuard1795370601977 } from '../../migrations/1795
 import { FamilyMemberEntryOrder1795371244111 } from '../../migrations/1795371244111-FamilyMemberEntryOrder.js';
 import { OpenWaitIndex1795373021815 } from '../../migrations/1795373021815-OpenWaitIndex.js';
 import { ReferenceNumbers1795375303232 } from '../../migrations/1795375303232-ReferenceNumbers.js';
+import { DirectoryChangeNotifications1795378360543 } from '../../migrations/1795378360543-DirectoryChangeNotifications.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   FamilyMemberEntryOrder1795371244111,
   OpenWaitIndex1795373021815,
   ReferenceNumbers1795375303232,
+  DirectoryChangeNotifications1795378360543,
 ];

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import type { AgencyEntity } from './agency.entity.js';
+import type { DirectoryCache } from './directory-cache.js';
 import type { AreaEntity } from './area.entity.js';
 import type { DirectoryRepository } from './directory.repository.js';
 import type { ServiceEntity } from './service.entity.js';
@@ -10,24 +11,32 @@ const byId = <T extends { id: string }>(rows: T[], ids: readonly string[]) => {
   return ids.map((id) => map.get(id) ?? null);
 };
 
-export const agencyLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>
+// By id from the in-memory directory when it can answer, else from the tables.
+export const agencyLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
   loaders.get(
     'directory.agencyById',
     () =>
-      new DataLoader<string, AgencyEntity | null>(async (ids) => byId(await repo.agenciesByIds(ids), ids)),
+      new DataLoader<string, AgencyEntity | null>(
+        async (ids) => (await cache.find('agencies', ids)) ?? byId(await repo.agenciesByIds(ids), ids),
+      ),
   );
 
-export const areaLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>
+export const areaLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
   loaders.get(
     'directory.areaById',
-    () => new DataLoader<string, AreaEntity | null>(async (ids) => byId(await repo.areasByIds(ids), ids)),
+    () =>
+      new DataLoader<string, AreaEntity | null>(
+        async (ids) => (await cache.find('areas', ids)) ?? byId(await repo.areasByIds(ids), ids),
+      ),
   );
 
-export const serviceLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>
+export const serviceLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
   loaders.get(
     'directory.serviceById',
     () =>
-      new DataLoader<string, ServiceEntity | null>(async (ids) => byId(await repo.servicesByIds(ids), ids)),
+      new DataLoader<string, ServiceEntity | null>(
+        async (ids) => (await cache.find('services', ids)) ?? byId(await repo.servicesByIds(ids), ids),
+      ),
   );
 
 export const servicesByAgencyLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>

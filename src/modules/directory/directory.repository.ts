@@ -2,11 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
-import { rowsWhereIn } from '../../database/plain-rows.js';
+import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
 import { AgencyEntity } from './agency.entity.js';
 import { AreaEntity } from './area.entity.js';
 import { ServiceEntity } from './service.entity.js';
 import type { ServiceFilter } from './dto/directory.inputs.js';
+
+export interface DirectoryRows {
+  areas: AreaEntity[];
+  agencies: AgencyEntity[];
+  services: ServiceEntity[];
+}
 
 @Injectable()
 export class DirectoryRepository {
@@ -18,6 +24,17 @@ export class DirectoryRepository {
 
   listAgencies(): Promise<AgencyEntity[]> {
     return this.db.getRepository(AgencyEntity).find({ order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  /** Every area, agency and service, read with `run` (the directory cache's own connection). */
+  async readDirectory(run: <T>(sql: string) => Promise<T[]>): Promise<DirectoryRows> {
+    const all = (entity: typeof AreaEntity | typeof AgencyEntity | typeof ServiceEntity) =>
+      `SELECT ${columnList(this.db, entity)} FROM "${this.db.getMetadata(entity).tableName}" t`;
+    return {
+      areas: await run<AreaEntity>(all(AreaEntity)),
+      agencies: await run<AgencyEntity>(all(AgencyEntity)),
+      services: await run<ServiceEntity>(all(ServiceEntity)),
+    };
   }
 
   async areasByIds(ids: readonly string[]): Promise<AreaEntity[]> {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../../common/actor.js';
 import { requireAnyRole } from '../../common/actor.js';
 import { Role } from '../../common/enums.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AreaEntity } from './area.entity.js';
+import { DirectoryCache } from './directory-cache.js';
 import { DirectoryErrors } from './directory.errors.js';
 import {
   agencyLoader,
@@ -32,6 +33,7 @@ export class DirectoryService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: DirectoryRepository,
     private readonly audit: AuditService,
+    private readonly cache: DirectoryCache,
   ) {}
 
   areas(_actor: Actor) {
@@ -47,15 +49,15 @@ export class DirectoryService {
   }
 
   agency(id: string, loaders: RequestLoaders) {
-    return agencyLoader(loaders, this.repo).load(id);
+    return agencyLoader(loaders, this.repo, this.cache).load(id);
   }
 
   area(id: string, loaders: RequestLoaders) {
-    return areaLoader(loaders, this.repo).load(id);
+    return areaLoader(loaders, this.repo, this.cache).load(id);
   }
 
   service(id: string, loaders: RequestLoaders) {
-    return serviceLoader(loaders, this.repo).load(id);
+    return serviceLoader(loaders, this.repo, this.cache).load(id);
   }
 
   servicesOfAgency(agencyId: string, loaders: RequestLoaders) {
@@ -64,7 +66,7 @@ export class DirectoryService {
 
   async areasOfService(serviceId: string, loaders: RequestLoaders): Promise<AreaEntity[]> {
     const ids = await serviceAreaIdsLoader(loaders, this.repo).load(serviceId);
-    const areas = await areaLoader(loaders, this.repo).loadMany(ids);
+    const areas = await areaLoader(loaders, this.repo, this.cache).loadMany(ids);
     return areas
       .filter((a): a is AreaEntity => !!a && !(a instanceof Error))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -72,7 +74,7 @@ export class DirectoryService {
 
   async createArea(actor: Actor, input: CreateAreaInput) {
     requireAnyRole(actor, Role.ADMIN);
-    return this.db.transaction(async (m) => {
+    return this.changeDirectory(async (m) => {
       if (await this.repo.areaCodeExists(m, input.code)) throw DirectoryErrors.areaCodeTaken();
       const area = await this.repo.insertArea(m, {
         code: input.code,
@@ -86,7 +88,7 @@ export class DirectoryService {
 
   async createAgency(actor: Actor, input: CreateAgencyInput) {
     requireAnyRole(actor, Role.ADMIN);
-    return this.db.transaction(async (m) => {
+    return this.changeDirectory(async (m) => {
       const agency = await this.repo.insertAgency(m, { name: input.name, kind: input.kind });
       await this.audit.record(m, actor, {
         action: 'agency.create',
@@ -100,7 +102,7 @@ export class DirectoryService {
   async createService(actor: Actor, input: CreateServiceInput) {
     requireAnyRole(actor, Role.ADMIN);
     this.checkAgeRange(input.minAgeYears ?? null, input.maxAgeYears ?? null);
-    return this.db.transaction(async (m) => {
+    return this.changeDirectory(async (m) => {
       if ((await this.repo.agenciesByIds([input.agencyId])).length !== 1)
         throw DirectoryErrors.agencyMissing();
       const areaIds = [...new Set(input.areaIds ?? [])];
@@ -127,7 +129,7 @@ export class DirectoryService {
 
   async updateService(actor: Actor, id: string, input: UpdateServiceInput) {
     requireAnyRole(actor, Role.ADMIN);
-    return this.db.transaction(async (m) => {
+    return this.changeDirectory(async (m) => {
       const current = await this.repo.lockService(m, id);
       if (!current) throw DirectoryErrors.serviceNotFound();
       const min = input.minAgeYears !== undefined ? input.minAgeYears : current.minAgeYears;
@@ -165,5 +167,12 @@ export class DirectoryService {
     if (areaIds.length && (await this.repo.areasByIds(areaIds)).length !== areaIds.length) {
       throw DirectoryErrors.areasMissing();
     }
+  }
+
+  /** A change in one transaction; this process's cached directory is dropped once it commits. */
+  private async changeDirectory<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
+    this.cache.invalidate();
+    return result;
   }
 }
