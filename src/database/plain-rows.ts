@@ -1,23 +1,30 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
-const columnLists = new WeakMap<object, string>();
+const columnLists = new WeakMap<object, Map<string, string>>();
 
 /**
  * The entity's columns as `t."db_name" AS "propertyName"`, read from TypeORM's metadata once.
  * Dates stay 'YYYY-MM-DD' text and enum arrays plain arrays, as TypeORM would return them.
  */
-export function columnList(db: DataSource, entity: EntityTarget<ObjectLiteral>): string {
-  const key = entity as object;
-  let list = columnLists.get(key);
+export function columnList(
+  db: DataSource,
+  entity: EntityTarget<ObjectLiteral>,
+  omit: readonly string[] = [],
+): string {
+  let lists = columnLists.get(entity as object);
+  if (!lists) columnLists.set(entity as object, (lists = new Map()));
+  const key = omit.join(',');
+  let list = lists.get(key);
   if (!list) {
     list = db
       .getMetadata(entity)
-      .columns.map((c) => {
+      .columns.filter((c) => !omit.includes(c.propertyName))
+      .map((c) => {
         const cast = c.type === 'date' ? '::text' : c.isArray && c.type === 'enum' ? '::text[]' : '';
         return `t."${c.databaseName}"${cast} AS "${c.propertyName}"`;
       })
       .join(', ');
-    columnLists.set(key, list);
+    lists.set(key, list);
   }
   return list;
 }
@@ -33,11 +40,12 @@ export function rowsWhereIn<T>(
   column: string,
   ids: readonly string[],
   orderBy = 't.id',
+  omit: readonly string[] = [],
 ): Promise<T[]> {
   if (!ids.length) return Promise.resolve([]);
   const table = db.getMetadata(entity).tableName;
   return db.query(
-    `SELECT ${columnList(db, entity)} FROM "${table}" t WHERE t."${column}" = ANY($1::uuid[]) ORDER BY ${orderBy}`,
+    `SELECT ${columnList(db, entity, omit)} FROM "${table}" t WHERE t."${column}" = ANY($1::uuid[]) ORDER BY ${orderBy}`,
     [ids],
   );
 }

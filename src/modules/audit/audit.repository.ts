@@ -12,6 +12,12 @@ export interface AuditEventRow {
   details?: Record<string, unknown> | null;
 }
 
+/** A query that must return a row for an audit event to be written (see `insertIf`). */
+export interface AuditCondition {
+  sql: string;
+  params: unknown[];
+}
+
 @Injectable()
 export class AuditRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -26,6 +32,26 @@ export class AuditRepository {
         rows.map((r) => ({ ...r, details: (r.details ?? null) as AuditEventEntity['details'] & object })),
       )
       .execute();
+  }
+
+  /** One statement: the row is inserted only when `condition` returns a row. True when inserted. */
+  async insertIf(row: AuditEventRow, condition: AuditCondition): Promise<boolean> {
+    const values = [
+      row.actorId,
+      row.requestId,
+      row.action,
+      row.entityType,
+      row.entityId,
+      row.details ?? null,
+    ];
+    // The condition's own $n placeholders follow the six of the row.
+    const sql = condition.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + values.length}`);
+    const inserted: unknown[] = await this.db.query(
+      `INSERT INTO audit_events (actor_id, request_id, action, entity_type, entity_id, details)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb WHERE EXISTS (${sql}) RETURNING id`,
+      [...values, ...condition.params],
+    );
+    return inserted.length === 1;
   }
 
   /** Newest first; the cursor is the last id seen. */

@@ -6,7 +6,7 @@ import { Role } from '../../common/enums.js';
 import { badInput } from '../../common/errors.js';
 import { isId } from '../../common/ids.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
-import { AuditRepository } from './audit.repository.js';
+import { type AuditCondition, type AuditEventRow, AuditRepository } from './audit.repository.js';
 
 export interface AuditInput {
   action: string;
@@ -14,6 +14,15 @@ export interface AuditInput {
   entityId?: string | null;
   details?: Record<string, unknown>;
 }
+
+const rowFor = (actor: Actor | null, e: AuditInput): AuditEventRow => ({
+  actorId: actor?.id ?? null,
+  requestId: actor?.requestId ?? null,
+  action: e.action,
+  entityType: e.entityType,
+  entityId: e.entityId ?? null,
+  details: e.details ?? null,
+});
 
 /**
  * Writes the audit trail. Pass the transaction's EntityManager so the event commits or
@@ -30,15 +39,16 @@ export class AuditService {
   recordMany(manager: EntityManager | undefined, actor: Actor | null, events: AuditInput[]): Promise<void> {
     return this.repository.insert(
       manager,
-      events.map((e) => ({
-        actorId: actor?.id ?? null,
-        requestId: actor?.requestId ?? null,
-        action: e.action,
-        entityType: e.entityType,
-        entityId: e.entityId ?? null,
-        details: e.details ?? null,
-      })),
+      events.map((e) => rowFor(actor, e)),
     );
+  }
+
+  /**
+   * Records the event only if `condition` (a query with its own $1, $2… parameters) returns a
+   * row, in one statement: the check and the audit row are one transaction. True when recorded.
+   */
+  recordIf(actor: Actor | null, event: AuditInput, condition: AuditCondition): Promise<boolean> {
+    return this.repository.insertIf(rowFor(actor, event), condition);
   }
 
   async list(

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
 import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
+import type { AuditCondition } from '../audit/audit.repository.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
 import { ConsentEntity } from './consent.entity.js';
 import { FamilyMemberEntity } from './family-member.entity.js';
@@ -30,6 +31,14 @@ export class FamiliesRepository {
   findById(id: string, manager?: EntityManager): Promise<FamilyEntity | null> {
     if (!isId(id)) return Promise.resolve(null);
     return (manager ?? this.db.manager).getRepository(FamilyEntity).findOneBy({ id });
+  }
+
+  /** Holds while the family still has the lead professional a read's access was decided on. */
+  stillLedBy(familyId: string, leadProfessionalId: string | null): AuditCondition {
+    return {
+      sql: 'SELECT 1 FROM families WHERE id = $1 AND lead_professional_id IS NOT DISTINCT FROM $2',
+      params: [familyId, leadProfessionalId],
+    };
   }
 
   async findByIds(ids: readonly string[]): Promise<FamilyEntity[]> {
@@ -187,7 +196,9 @@ export class FamiliesRepository {
   }
 
   /** The families' consents, each with the ids of the agencies it names. */
-  async consentsByFamilyIds(familyIds: readonly string[]): Promise<(ConsentEntity & { agencyIds: string[] })[]> {
+  async consentsByFamilyIds(
+    familyIds: readonly string[],
+  ): Promise<(ConsentEntity & { agencyIds: string[] })[]> {
     if (!familyIds.length) return [];
     return this.db.query(
       `SELECT ${columnList(this.db, ConsentEntity)},

@@ -115,30 +115,50 @@ export class FamiliesService {
 
   // ---------- queries ----------
 
-  /** One family's record; every read (and every refused attempt) is audited. */
+  /**
+   * One family's record; every read (and every refused attempt) is audited. Fast path: access is
+   * decided on the request's family row, and one statement writes the audit row only if the family
+   * still has the lead professional that decision was made on (check and audit in one transaction,
+   * one round trip). Otherwise (a handover came in between, or no access) the read is decided
+   * again inside a transaction.
+   */
   async family(actor: Actor, id: string, loaders: RequestLoaders): Promise<FamilyType> {
     if (!mayUseFamilies(actor)) {
-      await this.audit.record(undefined, actor, {
-        action: 'family.read.denied',
-        entityType: 'Family',
-        entityId: isId(id) ? id : null,
-      });
+      await this.auditDeniedRead(actor, id);
       throw FamilyErrors.boardMember();
     }
+    const read = (familyId: string) => ({ action: 'family.read', entityType: 'Family', entityId: familyId });
+    const family = await this.familyRow(id, loaders);
+    const access = family ? await this.accessTo(actor, family, loaders) : null;
+    if (
+      family &&
+      access &&
+      (await this.audit.recordIf(
+        actor,
+        read(family.id),
+        this.repo.stillLedBy(family.id, family.leadProfessionalId),
+      ))
+    ) {
+      return toFamilyView(family, access);
+    }
     return this.db.transaction(async (m) => {
-      const family = await this.repo.findById(id, m);
-      const access = family ? await this.accessTo(actor, family, loaders) : null;
-      if (!family || !access) {
-        // A refused read is audited outside the rolled-back transaction.
-        await this.audit.record(undefined, actor, {
-          action: 'family.read.denied',
-          entityType: 'Family',
-          entityId: isId(id) ? id : null,
-        });
+      const current = await this.repo.findById(id, m);
+      const currentAccess = current ? await this.accessTo(actor, current, undefined, m) : null;
+      if (!current || !currentAccess) {
+        await this.auditDeniedRead(actor, id);
         throw FamilyErrors.notFound();
       }
-      await this.audit.record(m, actor, { action: 'family.read', entityType: 'Family', entityId: family.id });
-      return toFamilyView(family, access);
+      await this.audit.record(m, actor, read(current.id));
+      return toFamilyView(current, currentAccess);
+    });
+  }
+
+  /** A refused read is audited on its own, outside any transaction that rolls back. */
+  private auditDeniedRead(actor: Actor, id: string): Promise<void> {
+    return this.audit.record(undefined, actor, {
+      action: 'family.read.denied',
+      entityType: 'Family',
+      entityId: isId(id) ? id : null,
     });
   }
 

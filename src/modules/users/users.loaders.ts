@@ -7,7 +7,7 @@ export const userLoader = (loaders: RequestLoaders, repo: UsersRepository) =>
   loaders.get(
     'users.byId',
     () =>
-      new DataLoader<string, UserEntity | null>(async (ids) => {
+      new DataLoader<string, Omit<UserEntity, 'passwordHash'> | null>(async (ids) => {
         const rows = new Map((await repo.findByIds(ids)).map((u) => [u.id, u]));
         return ids.map((id) => rows.get(id) ?? null);
       }),

@@ -23,8 +23,9 @@ export class UsersRepository {
     return isId(id) ? this.db.getRepository(UserEntity).findOneBy({ id }) : Promise.resolve(null);
   }
 
-  async findByIds(ids: readonly string[]): Promise<UserEntity[]> {
-    return rowsWhereIn(this.db, UserEntity, 'id', ids.filter(isId));
+  /** For display: everything but the password hash, which has no business in a request's objects. */
+  async findByIds(ids: readonly string[]): Promise<Omit<UserEntity, 'passwordHash'>[]> {
+    return rowsWhereIn(this.db, UserEntity, 'id', ids.filter(isId), 't.id', ['passwordHash']);
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
