@@ -22,6 +22,10 @@ export interface LoadResult {
   failed: number;
   /** Share of all cores that unrelated processes used during the run (null when unknown). */
   otherCpu?: number | null;
+  /** CPU time (user + system) the server process spent per request, in ms. */
+  serverCpuMsPerRequest?: number | null;
+  /** CPU time all PostgreSQL processes spent per request, in ms. */
+  databaseCpuMsPerRequest?: number | null;
   /** The first failed response body (shortened), to say why. */
   failureSample?: string;
 }
@@ -104,6 +108,65 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
+/** CPU ticks (1/100 s) used so far by each process: user + system time, from /proc. */
+function ticksByProcess(): Map<number, { ppid: number; ticks: number }> {
+  const procs = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return procs;
+}
+
+/**
+ * CPU time a process (`tree: false`) or a process and its descendants spent between begin() and
+ * end(), in ms. Per request it is steadier than throughput on a shared machine: it does not move
+ * when another tenant takes a core.
+ */
+export class CpuTime {
+  private start: number | null = null;
+  constructor(
+    private readonly pid: () => number,
+    private readonly tree: boolean,
+  ) {}
+
+  private read(): number | null {
+    try {
+      const root = this.pid();
+      if (root <= 0) return null;
+      const procs = ticksByProcess();
+      if (!this.tree) return procs.get(root)?.ticks ?? null;
+      let ticks = 0;
+      for (const [pid, info] of procs) {
+        for (let p = pid, depth = 0; p > 1 && depth < 20; p = procs.get(p)?.ppid ?? 0, depth++) {
+          if (p === root) {
+            ticks += info.ticks;
+            break;
+          }
+        }
+      }
+      return ticks;
+    } catch {
+      return null;
+    }
+  }
+
+  begin(): void {
+    this.start = this.read();
+  }
+
+  end(): number | null {
+    const now = this.read();
+    return this.start === null || now === null ? null : (now - this.start) * 10; // USER_HZ is 100 on Linux
+  }
+}
+
 /** Samples a process's RSS while work runs; returns the peak. */
 export class RssSampler {
   peak = 0;
@@ -136,17 +199,7 @@ export class CpuNoise {
     // user, nice, system: time charged to processes. Interrupt and softirq time (the loopback traffic of
     // the benchmark itself) and steal (the hypervisor) cannot be attributed, so they are left out.
     const busy = fields[0] + fields[1] + fields[2];
-    const procs = new Map<number, { ppid: number; ticks: number }>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        procs.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
-      } catch {
-        // the process ended while we looked
-      }
-    }
+    const procs = ticksByProcess();
     const roots = new Set(this.roots());
     const inTree = (pid: number): boolean => {
       for (let p = pid, depth = 0; p > 1 && depth < 20; p = procs.get(p)?.ppid ?? 0, depth++)

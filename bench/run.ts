@@ -13,6 +13,7 @@
  *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
  *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
  *   --api-entry FILE    the API build to start (default dist/src/main.js), to compare a changed build
+ *   --api-node-args "…" Node options for the API process, to compare runtime settings
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ import { SEED_PASSWORD } from '../scripts/seed/generate.js';
 import { seedDatabase } from '../scripts/seed/load.js';
 import {
   CpuNoise,
+  CpuTime,
   type LoadResult,
   RssSampler,
   rotating,
@@ -73,6 +75,7 @@ function options() {
       'db-port': { type: 'string', default: '54339' },
       port: { type: 'string', default: '3101' },
       'api-entry': { type: 'string', default: 'dist/src/main.js' },
+      'api-node-args': { type: 'string', default: '' },
     },
   });
   return {
@@ -89,6 +92,7 @@ function options() {
     dbPort: Number(values['db-port']),
     port: Number(values.port),
     apiEntry: values['api-entry']!,
+    apiNodeArgs: values['api-node-args']!.split(' ').filter(Boolean),
   };
 }
 type Options = ReturnType<typeof options>;
@@ -467,6 +471,8 @@ async function measure(
   const noise = new CpuNoise(() =>
     [process.pid, server.child.pid!, postmasterPid(opts)].filter((p) => p > 0),
   );
+  const serverCpu = new CpuTime(() => server.child.pid!, false);
+  const databaseCpu = new CpuTime(() => postmasterPid(opts), true);
   // A short warm-up (JIT, connection pool, caches) that is not recorded.
   await runLoad({
     url: server.url,
@@ -478,6 +484,8 @@ async function measure(
   for (const connections of opts.connections) {
     const before = counters?.failed ?? 0;
     noise.begin();
+    serverCpu.begin();
+    databaseCpu.begin();
     const result: LoadResult = await runLoad({
       url: server.url,
       connections,
@@ -487,6 +495,9 @@ async function measure(
     await settle();
     if (counters) result.failed += counters.failed - before;
     result.otherCpu = noise.end();
+    const perRequest = (ms: number | null) => (ms === null || !result.requests ? null : ms / result.requests);
+    result.serverCpuMsPerRequest = perRequest(serverCpu.end());
+    result.databaseCpuMsPerRequest = perRequest(databaseCpu.end());
     const peak = sampler.peak;
     runs.push({
       scenario,
@@ -497,6 +508,7 @@ async function measure(
     });
     log(
       `${server.name.padEnd(12)} ${scenario} ${label} c=${connections}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+        `, CPU per request ${result.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms server + ${result.databaseCpuMsPerRequest?.toFixed(2) ?? '?'} ms PostgreSQL` +
         `${result.otherCpu ? `, other processes ${(100 * result.otherCpu).toFixed(0)}% of the CPU` : ''}` +
         `${result.non2xx || result.errors || result.failed ? `, non2xx ${result.non2xx}, errors ${result.errors}, failed ${result.failed}` : ''}`,
     );
@@ -552,7 +564,7 @@ async function main(): Promise<void> {
     const startApi = async () => {
       const api = await startServer(
         'API',
-        [opts.apiEntry],
+        [...opts.apiNodeArgs, opts.apiEntry],
         apiEnv,
         `http://127.0.0.1:${apiPort}`,
         health(apiPort),
