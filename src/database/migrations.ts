@@ -6,6 +6,7 @@ import { FamilyMemberEntryOrder1795371244111 } from '../../migrations/1795371244
 import { OpenWaitIndex1795373021815 } from '../../migrations/1795373021815-OpenWaitIndex.js';
 import { ReferenceNumbers1795375303232 } from '../../migrations/1795375303232-ReferenceNumbers.js';
 import { DirectoryChangeNotifications1795378360543 } from '../../migrations/1795378360543-DirectoryChangeNotifications.js';
+import { DecidedIndexCoversStatus1795380025420 } from '../../migrations/1795380025420-DecidedIndexCoversStatus.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   OpenWaitIndex1795373021815,
   ReferenceNumbers1795375303232,
   DirectoryChangeNotifications1795378360543,
+  DecidedIndexCoversStatus1795380025420,
 ];

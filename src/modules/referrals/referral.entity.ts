@@ -24,7 +24,8 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
 @Index('referrals_family_idx', ['familyId', 'createdAt'])
 @Index('referrals_received_idx', ['receivedAt'])
-@Index('referrals_decided_idx', ['decidedAt'])
+// (decided_at) INCLUDE (status), for board metrics; created by the DecidedIndexCoversStatus migration.
+@Index('referrals_decided_idx', { synchronize: false })
 @Index('referrals_started_idx', ['startedAt'])
 @Index('referrals_service_idx', ['serviceId'])
 @Index('referrals_package_idx', ['packageId'])
