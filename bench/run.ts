@@ -13,7 +13,7 @@
  *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
  *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
  *   --api-entry FILE    the API build to start (default dist/src/main.js), to compare a changed build
- *   --api-node-args "…" Node options for the API process, to compare runtime settings
+ *   --api-node-args=…   Node options for the API process (default --max-old-space-size=192, as in production)
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -75,7 +75,8 @@ function options() {
       'db-port': { type: 'string', default: '54339' },
       port: { type: 'string', default: '3101' },
       'api-entry': { type: 'string', default: 'dist/src/main.js' },
-      'api-node-args': { type: 'string', default: '' },
+      // As in `npm run start:prod` and the Docker image.
+      'api-node-args': { type: 'string', default: '--max-old-space-size=192' },
     },
   });
   return {
