@@ -130,23 +130,24 @@ function ticksByProcess(): Map<number, { ppid: number; ticks: number }> {
  * when another tenant takes a core.
  */
 export class CpuTime {
-  private start: number | null = null;
+  private start: Map<number, number> | null = null;
   constructor(
     private readonly pid: () => number,
     private readonly tree: boolean,
   ) {}
 
-  private read(): number | null {
+  /** Ticks per process of the tree now. */
+  private read(): Map<number, number> | null {
     try {
       const root = this.pid();
       if (root <= 0) return null;
       const procs = ticksByProcess();
-      if (!this.tree) return procs.get(root)?.ticks ?? null;
-      let ticks = 0;
+      const ticks = new Map<number, number>();
       for (const [pid, info] of procs) {
+        if (!this.tree && pid !== root) continue;
         for (let p = pid, depth = 0; p > 1 && depth < 20; p = procs.get(p)?.ppid ?? 0, depth++) {
           if (p === root) {
-            ticks += info.ticks;
+            ticks.set(pid, info.ticks);
             break;
           }
         }
@@ -161,9 +162,16 @@ export class CpuTime {
     this.start = this.read();
   }
 
+  /**
+   * Ms of CPU since begin(). A process that ended in between (a PostgreSQL parallel worker, a
+   * closed connection's backend) takes its time with it: the figure is then a lower bound.
+   */
   end(): number | null {
     const now = this.read();
-    return this.start === null || now === null ? null : (now - this.start) * 10; // USER_HZ is 100 on Linux
+    if (!this.start || !now) return null;
+    let ticks = 0;
+    for (const [pid, t] of now) ticks += t - (this.start.get(pid) ?? 0);
+    return ticks * 10; // USER_HZ is 100 on Linux
   }
 }
 
