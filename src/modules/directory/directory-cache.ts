@@ -9,14 +9,15 @@ import type { ServiceEntity } from './service.entity.js';
 /** Sent by the triggers of migration DirectoryChangeNotifications when a directory table changes. */
 export const DIRECTORY_CHANNEL = 'directory_changed';
 
-interface Snapshot {
-  areas: ReadonlyMap<string, Readonly<AreaEntity>>;
-  agencies: ReadonlyMap<string, Readonly<AgencyEntity>>;
-  services: ReadonlyMap<string, Readonly<ServiceEntity>>;
+interface RowKinds {
+  areas: AreaEntity;
+  agencies: AgencyEntity;
+  services: ServiceEntity;
 }
 
-export type DirectoryKind = keyof Snapshot;
-type RowOf<K extends DirectoryKind> = Snapshot[K] extends ReadonlyMap<string, infer R> ? R : never;
+export type DirectoryKind = keyof RowKinds;
+export type DirectoryRow<K extends DirectoryKind> = Readonly<RowKinds[K]>;
+type Snapshot = { [K in DirectoryKind]: ReadonlyMap<string, DirectoryRow<K>> };
 
 const indexed = <T extends { id: string }>(rows: T[]) =>
   new Map(rows.map((row) => [row.id, Object.freeze(row)] as const));
@@ -62,11 +63,11 @@ export class DirectoryCache implements OnApplicationBootstrap, OnApplicationShut
    * The rows for `ids`, or null when the caller must read the tables: the cache cannot be trusted
    * right now, or it lacks one of the ids (created a moment ago, its notification still on the way).
    */
-  async find<K extends DirectoryKind>(kind: K, ids: readonly string[]): Promise<RowOf<K>[] | null> {
+  async find<K extends DirectoryKind>(kind: K, ids: readonly string[]): Promise<DirectoryRow<K>[] | null> {
     const snapshot = await this.current();
     if (!snapshot) return null;
-    const rows = snapshot[kind] as ReadonlyMap<string, RowOf<K>>;
-    const found: RowOf<K>[] = [];
+    const rows: ReadonlyMap<string, DirectoryRow<K>> = snapshot[kind];
+    const found: DirectoryRow<K>[] = [];
     for (const id of ids) {
       const row = rows.get(id);
       if (!row) return null;

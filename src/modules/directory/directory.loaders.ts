@@ -1,60 +1,51 @@
 import DataLoader from 'dataloader';
-import type { RequestLoaders } from '../../graphql/request-loaders.js';
-import type { AgencyEntity } from './agency.entity.js';
-import type { DirectoryCache } from './directory-cache.js';
-import type { AreaEntity } from './area.entity.js';
+import { groupedBy, keyedById, type RequestLoaders } from '../../graphql/request-loaders.js';
+import type { DirectoryCache, DirectoryKind, DirectoryRow } from './directory-cache.js';
 import type { DirectoryRepository } from './directory.repository.js';
 import type { ServiceEntity } from './service.entity.js';
 
-const byId = <T extends { id: string }>(rows: T[], ids: readonly string[]) => {
-  const map = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => map.get(id) ?? null);
-};
+/** By id from the in-memory directory when it can answer, else from the tables with `read`. */
+const cachedById =
+  <K extends DirectoryKind>(
+    name: string,
+    kind: K,
+    read: (repo: DirectoryRepository, ids: readonly string[]) => Promise<DirectoryRow<K>[]>,
+  ) =>
+  (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
+    loaders.get(
+      name,
+      () =>
+        new DataLoader<string, DirectoryRow<K> | null>(
+          async (ids) => (await cache.find(kind, ids)) ?? keyedById(await read(repo, ids), ids),
+        ),
+    );
 
-// By id from the in-memory directory when it can answer, else from the tables.
-export const agencyLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
-  loaders.get(
-    'directory.agencyById',
-    () =>
-      new DataLoader<string, AgencyEntity | null>(
-        async (ids) => (await cache.find('agencies', ids)) ?? byId(await repo.agenciesByIds(ids), ids),
-      ),
-  );
+export const agencyLoader = cachedById('directory.agencyById', 'agencies', (repo, ids) =>
+  repo.agenciesByIds(ids),
+);
 
-export const areaLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
-  loaders.get(
-    'directory.areaById',
-    () =>
-      new DataLoader<string, AreaEntity | null>(
-        async (ids) => (await cache.find('areas', ids)) ?? byId(await repo.areasByIds(ids), ids),
-      ),
-  );
+export const areaLoader = cachedById('directory.areaById', 'areas', (repo, ids) => repo.areasByIds(ids));
 
-export const serviceLoader = (loaders: RequestLoaders, repo: DirectoryRepository, cache: DirectoryCache) =>
-  loaders.get(
-    'directory.serviceById',
-    () =>
-      new DataLoader<string, ServiceEntity | null>(
-        async (ids) => (await cache.find('services', ids)) ?? byId(await repo.servicesByIds(ids), ids),
-      ),
-  );
+export const serviceLoader = cachedById('directory.serviceById', 'services', (repo, ids) =>
+  repo.servicesByIds(ids),
+);
 
 export const servicesByAgencyLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>
   loaders.get(
     'directory.servicesByAgency',
     () =>
-      new DataLoader<string, ServiceEntity[]>(async (agencyIds) => {
-        const rows = await repo.servicesByAgencyIds(agencyIds);
-        return agencyIds.map((id) => rows.filter((s) => s.agencyId === id));
-      }),
+      new DataLoader<string, ServiceEntity[]>(async (agencyIds) =>
+        groupedBy(await repo.servicesByAgencyIds(agencyIds), agencyIds, (s) => s.agencyId),
+      ),
   );
 
 export const serviceAreaIdsLoader = (loaders: RequestLoaders, repo: DirectoryRepository) =>
   loaders.get(
     'directory.areaIdsByService',
     () =>
-      new DataLoader<string, string[]>(async (serviceIds) => {
-        const rows = await repo.areaIdsByServiceIds(serviceIds);
-        return serviceIds.map((id) => rows.filter((r) => r.serviceId === id).map((r) => r.areaId));
-      }),
+      new DataLoader<string, string[]>(async (serviceIds) =>
+        groupedBy(await repo.areaIdsByServiceIds(serviceIds), serviceIds, (r) => r.serviceId).map((group) =>
+          group.map((r) => r.areaId),
+        ),
+      ),
   );

@@ -1,30 +1,16 @@
 import DataLoader from 'dataloader';
-import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { groupedBy, keyedById, type RequestLoaders } from '../../graphql/request-loaders.js';
 import type { ConsentEntity } from './consent.entity.js';
 import type { FamilyMemberEntity } from './family-member.entity.js';
 import type { FamilyEntity } from './family.entity.js';
 import type { FamiliesRepository } from './families.repository.js';
 import type { LeadProfessionalAssignmentEntity } from './lead-professional-assignment.entity.js';
 
-function groupBy<T>(rows: T[], keys: readonly string[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = groups.get(key);
-    if (list) list.push(row);
-    else groups.set(key, [row]);
-  }
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
 export const familyLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
   loaders.get(
     'families.byId',
     () =>
-      new DataLoader<string, FamilyEntity | null>(async (ids) => {
-        const rows = new Map((await repo.findByIds(ids)).map((f) => [f.id, f]));
-        return ids.map((id) => rows.get(id) ?? null);
-      }),
+      new DataLoader<string, FamilyEntity | null>(async (ids) => keyedById(await repo.findByIds(ids), ids)),
   );
 
 export const membersLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
@@ -36,7 +22,7 @@ export const membersLoader = (loaders: RequestLoaders, repo: FamiliesRepository)
         // A consent's giver or a referral's child is usually one of these: no second query for it.
         const byId = memberLoader(loaders, repo);
         for (const member of members) byId.prime(member.id, member);
-        return groupBy(members, ids, (m) => m.familyId);
+        return groupedBy(members, ids, (m) => m.familyId);
       }),
   );
 
@@ -44,10 +30,9 @@ export const memberLoader = (loaders: RequestLoaders, repo: FamiliesRepository) 
   loaders.get(
     'families.memberById',
     () =>
-      new DataLoader<string, FamilyMemberEntity | null>(async (ids) => {
-        const rows = new Map((await repo.membersByIds(ids)).map((m) => [m.id, m]));
-        return ids.map((id) => rows.get(id) ?? null);
-      }),
+      new DataLoader<string, FamilyMemberEntity | null>(async (ids) =>
+        keyedById(await repo.membersByIds(ids), ids),
+      ),
   );
 
 export const assignmentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
@@ -55,7 +40,7 @@ export const assignmentsLoader = (loaders: RequestLoaders, repo: FamiliesReposit
     'families.assignmentsByFamily',
     () =>
       new DataLoader<string, LeadProfessionalAssignmentEntity[]>(async (ids) =>
-        groupBy(await repo.assignmentsByFamilyIds(ids), ids, (a) => a.familyId),
+        groupedBy(await repo.assignmentsByFamilyIds(ids), ids, (a) => a.familyId),
       ),
   );
 
@@ -71,7 +56,7 @@ export const consentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository
           agencyIds.prime(consent.id, named);
           return consent;
         });
-        return groupBy(consents, ids, (c) => c.familyId);
+        return groupedBy(consents, ids, (c) => c.familyId);
       }),
   );
 
@@ -80,7 +65,7 @@ export const consentAgencyIdsLoader = (loaders: RequestLoaders, repo: FamiliesRe
     'families.agencyIdsByConsent',
     () =>
       new DataLoader<string, string[]>(async (ids) =>
-        groupBy(await repo.agencyIdsByConsentIds(ids), ids, (r) => r.consentId).map((g) =>
+        groupedBy(await repo.agencyIdsByConsentIds(ids), ids, (r) => r.consentId).map((g) =>
           g.map((r) => r.agencyId),
         ),
       ),

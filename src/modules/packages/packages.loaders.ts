@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { groupedBy, type RequestLoaders } from '../../graphql/request-loaders.js';
 import type { SupportPackageType } from './dto/package.types.js';
 import type { PackagesRepository } from './packages.repository.js';
 
@@ -7,8 +7,7 @@ export const packagesByFamilyLoader = (loaders: RequestLoaders, repo: PackagesRe
   loaders.get(
     'packages.byFamily',
     () =>
-      new DataLoader<string, SupportPackageType[]>(async (ids) => {
-        const rows = await repo.byFamilyIds(ids);
-        return ids.map((id) => rows.filter((p) => p.familyId === id));
-      }),
+      new DataLoader<string, SupportPackageType[]>(async (ids) =>
+        groupedBy(await repo.byFamilyIds(ids), ids, (p) => p.familyId),
+      ),
   );

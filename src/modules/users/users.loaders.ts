@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { keyedById, type RequestLoaders } from '../../graphql/request-loaders.js';
 import type { UserEntity } from './user.entity.js';
 import type { UsersRepository } from './users.repository.js';
 
@@ -7,8 +7,7 @@ export const userLoader = (loaders: RequestLoaders, repo: UsersRepository) =>
   loaders.get(
     'users.byId',
     () =>
-      new DataLoader<string, Omit<UserEntity, 'passwordHash'> | null>(async (ids) => {
-        const rows = new Map((await repo.findByIds(ids)).map((u) => [u.id, u]));
-        return ids.map((id) => rows.get(id) ?? null);
-      }),
+      new DataLoader<string, Omit<UserEntity, 'passwordHash'> | null>(async (ids) =>
+        keyedById(await repo.findByIds(ids), ids),
+      ),
   );
