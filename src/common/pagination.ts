@@ -44,12 +44,6 @@ export function decodeCursor(
   throw badInput('after is not a valid cursor');
 }
 
-export interface Page<T> {
-  rows: T[];
-  hasNextPage: boolean;
-  totalCount: number;
-}
-
 /** Builds a contract connection (edges, nodes, pageInfo, totalCount) from rows fetched with one extra row. */
 export function toConnection<T, N>(
   rows: T[],
@@ -68,3 +62,13 @@ export function toConnection<T, N>(
     totalCount,
   };
 }
+
+/** The connection of a filter that can match nothing (an id that cannot name a record). */
+export const emptyConnection = <N>() =>
+  toConnection<N, N>(
+    [],
+    1,
+    0,
+    () => '',
+    (row) => row,
+  );

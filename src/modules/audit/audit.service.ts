@@ -5,7 +5,14 @@ import { requireAnyRole } from '../../common/actor.js';
 import { Role } from '../../common/enums.js';
 import { badInput } from '../../common/errors.js';
 import { isId } from '../../common/ids.js';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import {
+  decodeCursor,
+  emptyConnection,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '../../common/pagination.js';
+import type { AuditEventEntity } from './audit-event.entity.js';
 import { type AuditCondition, type AuditEventRow, AuditRepository } from './audit.repository.js';
 
 export interface AuditInput {
@@ -60,14 +67,7 @@ export class AuditService {
     const cursor = decodeCursor(args.after, 1);
     const afterId = cursor ? String(cursor[0]) : null;
     if (afterId !== null && !/^\d{1,19}$/.test(afterId)) throw badInput('after is not a valid cursor');
-    if (args.actorId && !isId(args.actorId))
-      return toConnection(
-        [],
-        size,
-        0,
-        () => '',
-        (r) => r,
-      );
+    if (args.actorId && !isId(args.actorId)) return emptyConnection<AuditEventEntity>();
     const { rows, total } = await this.repository.page(
       { entityId: args.entityId ?? null, actorId: args.actorId ?? null },
       afterId,

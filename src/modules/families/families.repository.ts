@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
+import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
 import type { AuditCondition } from '../audit/audit.repository.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
@@ -67,43 +68,35 @@ export class FamiliesRepository {
     after: [string, string] | null,
     limit: number,
   ) {
-    const params: unknown[] = [];
-    const p = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where: string[] = [];
     if (!scope.all) {
       const visible: string[] = [];
-      if (scope.leadProfessionalId) visible.push(`f.lead_professional_id = ${p(scope.leadProfessionalId)}`);
+      if (scope.leadProfessionalId)
+        visible.push(`f.lead_professional_id = ${params.add(scope.leadProfessionalId)}`);
       if (scope.agencyId) {
         visible.push(
-          `f.id IN (SELECT r.family_id FROM referrals r WHERE r.agency_id = ${p(scope.agencyId)} AND r.status <> 'DRAFT')`,
+          `f.id IN (SELECT r.family_id FROM referrals r WHERE r.agency_id = ${params.add(scope.agencyId)} AND r.status <> 'DRAFT')`,
         );
       }
       where.push(visible.length ? `(${visible.join(' OR ')})` : 'false');
     }
-    if (filter.areaId) where.push(`f.area_id = ${p(filter.areaId)}`);
+    if (filter.areaId) where.push(`f.area_id = ${params.add(filter.areaId)}`);
     if (filter.search) {
-      const pattern = p(`%${escapeLike(filter.search.toLowerCase())}%`);
+      const pattern = params.add(`%${escapeLike(filter.search.toLowerCase())}%`);
       where.push(`(lower(f.name) LIKE ${pattern} OR lower(f.reference) LIKE ${pattern}
         OR EXISTS (SELECT 1 FROM family_members m WHERE m.family_id = f.id
                    AND lower(m.given_name || ' ' || m.family_name) LIKE ${pattern}))`);
     }
-    const base = `FROM families f ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const countParams = [...params];
-    const keyset = after
-      ? `${where.length ? 'AND' : 'WHERE'} (f.name, f.id) > (${p(after[0])}, ${p(after[1])}::uuid)`
-      : '';
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT f.id, f.reference, f.name, f.area_id, f.lead_professional_id, f.created_at
-         ${base} ${keyset} ORDER BY f.name, f.id LIMIT ${p(limit + 1)}`,
+    const { rows, total } = await keysetPage<Record<string, unknown>>(this.db, {
+      select: 'f.id, f.reference, f.name, f.area_id, f.lead_professional_id, f.created_at',
+      from: 'families f',
+      where,
       params,
-    );
-    const [{ total }]: { total: string }[] = await this.db.query(
-      `SELECT count(*) AS total ${base}`,
-      countParams,
-    );
+      after: after ? (p) => `(f.name, f.id) > (${p.add(after[0])}, ${p.add(after[1])}::uuid)` : null,
+      orderBy: 'f.name, f.id',
+      limit,
+    });
     return {
       rows: rows.map((r) => ({
         id: r.id as string,
@@ -113,7 +106,7 @@ export class FamiliesRepository {
         leadProfessionalId: r.lead_professional_id as string | null,
         createdAt: r.created_at as Date,
       })),
-      total: Number(total),
+      total,
     };
   }
 

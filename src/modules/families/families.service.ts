@@ -6,7 +6,13 @@ import { ageInYears, assertNotInFuture, dateInZone } from '../../common/dates.js
 import { ConsentScope, MemberRole, Role } from '../../common/enums.js';
 import { badInput } from '../../common/errors.js';
 import { isId } from '../../common/ids.js';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import {
+  decodeCursor,
+  emptyConnection,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -101,6 +107,15 @@ export class FamiliesService {
     throw FamilyErrors.notFound();
   }
 
+  /**
+   * The family of a record the caller was allowed to see (a referral, a package): FULL for its
+   * lead professional and admins, LIMITED for everyone else; null when the family is gone.
+   */
+  async familyOfRecord(actor: Actor, familyId: string, loaders: RequestLoaders): Promise<FamilyType | null> {
+    const family = await this.familyRow(familyId, loaders);
+    return family ? toFamilyView(family, leadsOrAdministers(actor, family) ? 'FULL' : 'LIMITED') : null;
+  }
+
   familyRow(familyId: string, loaders: RequestLoaders): Promise<FamilyEntity | null> {
     return isId(familyId) ? familyLoader(loaders, this.repo).load(familyId) : Promise.resolve(null);
   }
@@ -141,16 +156,17 @@ export class FamiliesService {
     ) {
       return toFamilyView(family, access);
     }
-    return this.db.transaction(async (m) => {
+    const decided = await this.db.transaction(async (m) => {
       const current = await this.repo.findById(id, m);
       const currentAccess = current ? await this.accessTo(actor, current, undefined, m) : null;
-      if (!current || !currentAccess) {
-        await this.auditDeniedRead(actor, id);
-        throw FamilyErrors.notFound();
-      }
+      if (!current || !currentAccess) return null;
       await this.audit.record(m, actor, read(current.id));
       return toFamilyView(current, currentAccess);
     });
+    if (decided) return decided;
+    // After the transaction: no second pooled connection is taken while one is held.
+    await this.auditDeniedRead(actor, id);
+    throw FamilyErrors.notFound();
   }
 
   /** A refused read is audited on its own, outside any transaction that rolls back. */
@@ -173,14 +189,7 @@ export class FamiliesService {
     const cursor = decodeCursor(args.after, 2);
     if (cursor && (typeof cursor[0] !== 'string' || !isId(cursor[1])))
       throw badInput('after is not a valid cursor');
-    if (args.areaId && !isId(args.areaId))
-      return toConnection(
-        [],
-        size,
-        0,
-        () => '',
-        (r) => r,
-      );
+    if (args.areaId && !isId(args.areaId)) return emptyConnection<FamilyType>();
     const admin = actor.roles.has(Role.ADMIN);
     const { rows, total } = await this.repo.page(
       {

@@ -9,8 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
-import { leadsOrAdministers, mayUseFamilies } from '../families/families.rules.js';
-import { FamiliesService, toFamilyView } from '../families/families.service.js';
+import { mayUseFamilies } from '../families/families.rules.js';
+import { FamiliesService } from '../families/families.service.js';
 import { ReferralErrors } from '../referrals/referrals.errors.js';
 import {
   itemError,
@@ -55,21 +55,16 @@ export class PackagesService {
 
     return this.db.transaction(async (m) => {
       const id = randomUUID();
-      if (input.idempotencyKey) {
-        const first = await this.referrals.claimKey(
-          m,
-          actor,
-          'createSupportPackage',
-          input.idempotencyKey,
-          hash,
-          id,
-        );
-        if (first) {
-          const existing = await this.repo.findById(first, m);
-          if (!existing) throw ReferralErrors.idempotencyMismatch();
-          return existing;
-        }
-      }
+      const replayed = await this.referrals.replayOf(
+        m,
+        actor,
+        'createSupportPackage',
+        input.idempotencyKey,
+        hash,
+        id,
+        (first) => this.repo.findById(first, m),
+      );
+      if (replayed) return replayed;
       const family = await this.families.familyForLeadWork(actor, input.familyId, m);
       if (!family.leadProfessionalId) throw PackageErrors.noLeadProfessional();
 
@@ -150,8 +145,8 @@ export class PackagesService {
   }
 
   async familyOf(actor: Actor, pkg: SupportPackageType, loaders: RequestLoaders): Promise<FamilyType> {
-    const family = await this.families.familyRow(pkg.familyId, loaders);
+    const family = await this.families.familyOfRecord(actor, pkg.familyId, loaders);
     if (!family) throw PackageErrors.notFound();
-    return toFamilyView(family, leadsOrAdministers(actor, family) ? 'FULL' : 'LIMITED');
+    return family;
   }
 }

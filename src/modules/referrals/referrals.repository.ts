@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
+import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
 
@@ -69,7 +70,6 @@ export interface ReferralListFilter {
 /** Keyset of the inbox order: urgent first, oldest receipt first (drafts last), then id. */
 export type ReferralCursor = [number, string, string];
 
-/** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
 const toMemberFacts = (r: Raw): MemberFacts => ({
   id: r.id as string,
   familyId: r.family_id as string,
@@ -77,6 +77,7 @@ const toMemberFacts = (r: Raw): MemberFacts => ({
   dateOfBirth: (r.date_of_birth as string | null) ?? null,
 });
 
+/** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
 @Injectable()
 export class ReferralsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -182,20 +183,16 @@ export class ReferralsRepository {
     after: ReferralCursor | null,
     limit: number,
   ): Promise<{ rows: (ReferralType & { cursor: ReferralCursor })[]; total: number }> {
-    const params: unknown[] = [];
-    const p = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const params = new SqlParams();
     const where: string[] = [];
     switch (scope.kind) {
       case 'ALL':
         break;
       case 'AGENCY':
-        where.push(`r.agency_id = ${p(scope.agencyId)}`, `r.status <> 'DRAFT'`);
+        where.push(`r.agency_id = ${params.add(scope.agencyId)}`, `r.status <> 'DRAFT'`);
         break;
       case 'LEAD': {
-        const me = p(scope.userId);
+        const me = params.add(scope.userId);
         where.push(
           `(r.referred_by_id = ${me} OR r.family_id IN (SELECT f.id FROM families f WHERE f.lead_professional_id = ${me}))`,
         );
@@ -204,35 +201,31 @@ export class ReferralsRepository {
       case 'NONE':
         where.push('false');
     }
-    if (filter.agencyId) where.push(`r.agency_id = ${p(filter.agencyId)}`);
-    if (filter.serviceId) where.push(`r.service_id = ${p(filter.serviceId)}`);
-    if (filter.familyId) where.push(`r.family_id = ${p(filter.familyId)}`);
-    if (filter.status?.length) where.push(`r.status = ANY(${p(filter.status)}::referral_status[])`);
-    const base = `FROM referrals r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const countParams = [...params];
+    if (filter.agencyId) where.push(`r.agency_id = ${params.add(filter.agencyId)}`);
+    if (filter.serviceId) where.push(`r.service_id = ${params.add(filter.serviceId)}`);
+    if (filter.familyId) where.push(`r.family_id = ${params.add(filter.familyId)}`);
+    if (filter.status?.length) where.push(`r.status = ANY(${params.add(filter.status)}::referral_status[])`);
     const rank = `(CASE WHEN r.urgency = 'URGENT' THEN 0 ELSE 1 END)`;
     const at = `COALESCE(r.received_at, 'infinity'::timestamptz)`;
-    const keyset = after
-      ? `${where.length ? 'AND' : 'WHERE'} (${rank}, ${at}, r.id) > (${p(after[0])}::int, ${p(after[1])}::timestamptz, ${p(after[2])}::uuid)`
-      : '';
-    // The receipt time travels in the cursor as PostgreSQL text, which keeps its full precision.
-    const rows: Raw[] = await this.db.query(
-      `SELECT r.*, ${rank} AS sort_rank, ${at}::text AS sort_at
-         ${base} ${keyset}
-        ORDER BY ${rank}, ${at}, r.id
-        LIMIT ${p(limit + 1)}`,
+    const { rows, total } = await keysetPage<Raw>(this.db, {
+      // The receipt time travels in the cursor as PostgreSQL text, which keeps its full precision.
+      select: `r.*, ${rank} AS sort_rank, ${at}::text AS sort_at`,
+      from: 'referrals r',
+      where,
       params,
-    );
-    const [{ total }]: { total: string }[] = await this.db.query(
-      `SELECT count(*) AS total ${base}`,
-      countParams,
-    );
+      after: after
+        ? (p) =>
+            `(${rank}, ${at}, r.id) > (${p.add(after[0])}::int, ${p.add(after[1])}::timestamptz, ${p.add(after[2])}::uuid)`
+        : null,
+      orderBy: `${rank}, ${at}, r.id`,
+      limit,
+    });
     return {
       rows: rows.map((r) => ({
         ...toReferral(r),
         cursor: [Number(r.sort_rank), r.sort_at as string, r.id as string],
       })),
-      total: Number(total),
+      total,
     };
   }
 
@@ -271,13 +264,10 @@ export class ReferralsRepository {
       [referralIds],
     );
     return rows.map((r) => ({
+      ...toMemberFacts(r),
       referralId: r.referral_id as string,
-      id: r.id as string,
-      familyId: r.family_id as string,
       givenName: r.given_name as string,
       familyName: r.family_name as string,
-      dateOfBirth: (r.date_of_birth as string | null) ?? null,
-      role: r.role as MemberRole,
     }));
   }
 

@@ -7,15 +7,21 @@ import { assertNotInFuture, dateInZone } from '../../common/dates.js';
 import { Role, Urgency } from '../../common/enums.js';
 import { DomainError, ErrorCode, badInput, conflict } from '../../common/errors.js';
 import { isId } from '../../common/ids.js';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from '../../common/pagination.js';
+import {
+  decodeCursor,
+  emptyConnection,
+  encodeCursor,
+  pageSize,
+  toConnection,
+} from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
 import type { FamilyEntity } from '../families/family.entity.js';
 import { FamiliesRepository } from '../families/families.repository.js';
-import { leadsOrAdministers, mayUseFamilies } from '../families/families.rules.js';
-import { FamiliesService, toFamilyView } from '../families/families.service.js';
+import { mayUseFamilies } from '../families/families.rules.js';
+import { FamiliesService } from '../families/families.service.js';
 import type { CreateReferralInput, ReferralFilter } from './dto/referral.inputs.js';
 import { MAX_CHILDREN_PER_REFERRAL, MAX_REASON_LENGTH } from './dto/referral.inputs.js';
 import type { ReferralType } from './dto/referral.types.js';
@@ -157,17 +163,9 @@ export class ReferralsService {
       throw badInput('after is not a valid cursor');
     }
     const filter = args.filter ?? {};
-    const empty = () =>
-      toConnection(
-        [] as ReferralType[],
-        size,
-        0,
-        () => '',
-        (r) => r,
-      );
     // Ids that cannot name a record match nothing.
     for (const id of [filter.agencyId, filter.serviceId, filter.familyId]) {
-      if (id !== null && id !== undefined && !isId(id)) return empty();
+      if (id !== null && id !== undefined && !isId(id)) return emptyConnection<ReferralType>();
     }
     const { rows, total } = await this.repo.page(
       this.listScope(actor),
@@ -202,9 +200,9 @@ export class ReferralsService {
 
   /** The referral's family: FULL for its lead professional and admins, LIMITED for everyone else who sees the referral. */
   async familyOf(actor: Actor, referral: ReferralType, loaders: RequestLoaders): Promise<FamilyType> {
-    const family = await this.families.familyRow(referral.familyId, loaders);
+    const family = await this.families.familyOfRecord(actor, referral.familyId, loaders);
     if (!family) throw ReferralErrors.notFound();
-    return toFamilyView(family, leadsOrAdministers(actor, family) ? 'FULL' : 'LIMITED');
+    return family;
   }
 
   children(referral: ReferralType, loaders: RequestLoaders) {
@@ -238,14 +236,16 @@ export class ReferralsService {
     const hash = requestHash({ familyId: input.familyId, ...request });
     return this.db.transaction(async (m) => {
       const id = randomUUID();
-      if (input.idempotencyKey) {
-        const first = await this.claimKey(m, actor, 'createReferral', input.idempotencyKey, hash, id);
-        if (first) {
-          const referral = await this.repo.findById(first, m);
-          if (!referral) throw ReferralErrors.idempotencyMismatch();
-          return referral;
-        }
-      }
+      const replayed = await this.replayOf(
+        m,
+        actor,
+        'createReferral',
+        input.idempotencyKey,
+        hash,
+        id,
+        (first) => this.repo.findById(first, m),
+      );
+      if (replayed) return replayed;
       const family = await this.families.familyForLeadWork(actor, input.familyId, m);
       const now = new Date();
       // The input as given: error details point at positions in the caller's childIds.
@@ -255,12 +255,33 @@ export class ReferralsService {
   }
 
   /**
+   * With an idempotency key, inside the creating transaction: the first request's result when this
+   * is a retry (read with `find`), or null when this request goes on creating `resultId`.
+   */
+  async replayOf<T>(
+    m: EntityManager,
+    actor: Actor,
+    operation: string,
+    key: string | null | undefined,
+    hash: string,
+    resultId: string,
+    find: (firstId: string) => Promise<T | null>,
+  ): Promise<T | null> {
+    if (!key) return null;
+    const first = await this.claimKey(m, actor, operation, key, hash, resultId);
+    if (!first) return null;
+    const existing = await find(first);
+    if (!existing) throw ReferralErrors.idempotencyMismatch();
+    return existing;
+  }
+
+  /**
    * Takes an idempotency key inside the creating transaction. Returns null when this request owns
    * the key (go on creating `resultId`), or the id the first request created. A concurrent retry
    * waits on the key until the first transaction commits (then gets its result) or rolls back
    * (then takes the key itself).
    */
-  async claimKey(
+  private async claimKey(
     m: EntityManager,
     actor: Actor,
     operation: string,

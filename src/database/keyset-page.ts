@@ -1,0 +1,45 @@
+import type { DataSource } from 'typeorm';
+
+/** Positional parameters, numbered as the SQL that uses them is written. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  /** Adds a value and returns its placeholder ($1, $2, …). */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * One keyset page of a filtered query (one row more than `limit`, so the caller can tell whether
+ * another page follows) and the filter's total count: two statements over the same FROM and WHERE.
+ * `after` writes the keyset condition (with its own parameters) when there is a cursor.
+ */
+export async function keysetPage<R>(
+  db: DataSource,
+  query: {
+    select: string;
+    from: string;
+    where: string[];
+    params: SqlParams;
+    after: ((params: SqlParams) => string) | null;
+    orderBy: string;
+    limit: number;
+  },
+): Promise<{ rows: R[]; total: number }> {
+  const { params } = query;
+  const filter = query.where.length ? `WHERE ${query.where.join(' AND ')}` : '';
+  const countValues = [...params.values];
+  const keyset = query.after ? `${filter ? 'AND' : 'WHERE'} ${query.after(params)}` : '';
+  const rows: R[] = await db.query(
+    `SELECT ${query.select} FROM ${query.from} ${filter} ${keyset}
+      ORDER BY ${query.orderBy} LIMIT ${params.add(query.limit + 1)}`,
+    params.values,
+  );
+  const [{ total }]: { total: string }[] = await db.query(
+    `SELECT count(*) AS total FROM ${query.from} ${filter}`,
+    countValues,
+  );
+  return { rows, total: Number(total) };
+}
