@@ -517,6 +517,74 @@ async function measure(
   sampler.stop();
 }
 
+/** What the read scenarios of one server add to the report. */
+interface ReadContext {
+  opts: Options;
+  fixtures: Fixtures;
+  tokens: Map<string, string>;
+  pool: pg.Pool;
+  runs: ScenarioRun[];
+  statements: BenchReport['statements'];
+  breakdowns: BenchReport['breakdowns'];
+}
+
+/**
+ * Scenarios 1 and 2 against one server: check its answers, count its statements per request
+ * (by family size; the API's inbox also at 5 and 50 rows, with a breakdown by statement text for
+ * the API), then measure.
+ */
+async function readScenarios(server: Running, target: Target, ctx: ReadContext): Promise<void> {
+  const { opts, fixtures, tokens, pool } = ctx;
+  const count = async (scenario: string, label: string, specs: RequestSpec[]) =>
+    ctx.statements.push({
+      scenario,
+      server: server.name,
+      label,
+      perRequest: await statementsPerRequest(pool, server.url, specs),
+    });
+  if (opts.scenarios.has('1')) {
+    await validate(`${server.name} family page`, server.url, familySpecs(target, fixtures, tokens));
+    for (const bucket of fixtures.bySize)
+      await count('1', bucket.label, familySpecs(target, fixtures, tokens, bucket.families));
+    const largest = fixtures.bySize[fixtures.bySize.length - 1];
+    if (target === 'api' && largest)
+      ctx.breakdowns.push({
+        label: `API, family page (${largest.label})`,
+        rows: await statementBreakdown(
+          pool,
+          server.url,
+          familySpecs(target, fixtures, tokens, largest.families),
+        ),
+      });
+    await measure(
+      server,
+      '1',
+      'family page',
+      opts,
+      () => rotating(familySpecs(target, fixtures, tokens)),
+      ctx.runs,
+    );
+  }
+  if (opts.scenarios.has('2')) {
+    await validate(`${server.name} inbox`, server.url, inboxSpecs(target, fixtures, tokens));
+    for (const first of target === 'api' ? [5, 50] : [50])
+      await count('2', `first ${first}`, inboxSpecs(target, fixtures, tokens, first));
+    if (target === 'api')
+      ctx.breakdowns.push({
+        label: 'API, inbox (first 50)',
+        rows: await statementBreakdown(pool, server.url, inboxSpecs(target, fixtures, tokens)),
+      });
+    await measure(
+      server,
+      '2',
+      'agency inbox',
+      opts,
+      () => rotating(inboxSpecs(target, fixtures, tokens)),
+      ctx.runs,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const started = Date.now();
@@ -585,65 +653,12 @@ async function main(): Promise<void> {
       fixtures.board.email,
     ]);
     log(`logged in ${tokens.size} seeded users`);
-    const gqlUrl = `${api.url}`;
     const breakdowns: BenchReport['breakdowns'] = [];
-
-    if (opts.scenarios.has('1')) {
-      await validate('API family page', gqlUrl, familySpecs('api', fixtures, tokens));
-      for (const bucket of fixtures.bySize) {
-        const specs = familySpecs('api', fixtures, tokens, bucket.families);
-        statements.push({
-          scenario: '1',
-          server: 'API',
-          label: bucket.label,
-          perRequest: await statementsPerRequest(pool, gqlUrl, specs),
-        });
-      }
-      const largest = fixtures.bySize[fixtures.bySize.length - 1];
-      if (largest)
-        breakdowns.push({
-          label: `API, family page (${largest.label})`,
-          rows: await statementBreakdown(
-            pool,
-            gqlUrl,
-            familySpecs('api', fixtures, tokens, largest.families),
-          ),
-        });
-      await measure(
-        api,
-        '1',
-        'family page',
-        opts,
-        () => rotating(familySpecs('api', fixtures, tokens)),
-        runs,
-      );
-    }
-    if (opts.scenarios.has('2')) {
-      await validate('API inbox', gqlUrl, inboxSpecs('api', fixtures, tokens));
-      for (const first of [5, 50]) {
-        statements.push({
-          scenario: '2',
-          server: 'API',
-          label: `first ${first}`,
-          perRequest: await statementsPerRequest(pool, gqlUrl, inboxSpecs('api', fixtures, tokens, first)),
-        });
-      }
-      breakdowns.push({
-        label: 'API, inbox (first 50)',
-        rows: await statementBreakdown(pool, gqlUrl, inboxSpecs('api', fixtures, tokens)),
-      });
-      await measure(
-        api,
-        '2',
-        'agency inbox',
-        opts,
-        () => rotating(inboxSpecs('api', fixtures, tokens)),
-        runs,
-      );
-    }
+    const reads: ReadContext = { opts, fixtures, tokens, pool, runs, statements, breakdowns };
+    await readScenarios(api, 'api', reads);
     if (opts.scenarios.has('3')) {
       for (const m of metricsSpecs(fixtures, tokens)) {
-        await validate(`API ${m.label}`, gqlUrl, m.specs);
+        await validate(`API ${m.label}`, api.url, m.specs);
         await measure(api, m.id, m.label, opts, () => rotating(m.specs), runs);
       }
     }
@@ -663,45 +678,7 @@ async function main(): Promise<void> {
         async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' })).status === 401,
       );
       servers.push(ceiling);
-      if (opts.scenarios.has('1')) {
-        await validate('ceiling family page', ceiling.url, familySpecs('ceiling', fixtures, tokens));
-        for (const bucket of fixtures.bySize)
-          statements.push({
-            scenario: '1',
-            server: 'ceiling',
-            label: bucket.label,
-            perRequest: await statementsPerRequest(
-              pool,
-              ceiling.url,
-              familySpecs('ceiling', fixtures, tokens, bucket.families),
-            ),
-          });
-        await measure(
-          ceiling,
-          '1',
-          'family page',
-          opts,
-          () => rotating(familySpecs('ceiling', fixtures, tokens)),
-          runs,
-        );
-      }
-      if (opts.scenarios.has('2')) {
-        await validate('ceiling inbox', ceiling.url, inboxSpecs('ceiling', fixtures, tokens));
-        statements.push({
-          scenario: '2',
-          server: 'ceiling',
-          label: 'first 50',
-          perRequest: await statementsPerRequest(pool, ceiling.url, inboxSpecs('ceiling', fixtures, tokens)),
-        });
-        await measure(
-          ceiling,
-          '2',
-          'agency inbox',
-          opts,
-          () => rotating(inboxSpecs('ceiling', fixtures, tokens)),
-          runs,
-        );
-      }
+      await readScenarios(ceiling, 'ceiling', reads);
       await stopServer(ceiling);
     }
 
@@ -738,45 +715,7 @@ async function main(): Promise<void> {
           ).status === 200,
       );
       servers.push(peer);
-      if (opts.scenarios.has('1')) {
-        await validate('PostGraphile family page', peer.url, familySpecs('peer', fixtures, tokens));
-        for (const bucket of fixtures.bySize)
-          statements.push({
-            scenario: '1',
-            server: 'PostGraphile',
-            label: bucket.label,
-            perRequest: await statementsPerRequest(
-              pool,
-              peer.url,
-              familySpecs('peer', fixtures, tokens, bucket.families),
-            ),
-          });
-        await measure(
-          peer,
-          '1',
-          'family page',
-          opts,
-          () => rotating(familySpecs('peer', fixtures, tokens)),
-          runs,
-        );
-      }
-      if (opts.scenarios.has('2')) {
-        await validate('PostGraphile inbox', peer.url, inboxSpecs('peer', fixtures, tokens));
-        statements.push({
-          scenario: '2',
-          server: 'PostGraphile',
-          label: 'first 50',
-          perRequest: await statementsPerRequest(pool, peer.url, inboxSpecs('peer', fixtures, tokens)),
-        });
-        await measure(
-          peer,
-          '2',
-          'agency inbox',
-          opts,
-          () => rotating(inboxSpecs('peer', fixtures, tokens)),
-          runs,
-        );
-      }
+      await readScenarios(peer, 'peer', reads);
       await stopServer(peer);
     }
 
