@@ -49,21 +49,23 @@ describe('consent, search, pagination and audit', () => {
       ],
     });
 
+  /** recordConsent by `token` (the family's lead professional unless given): all partners, purpose 'x', unless `fields` say otherwise. */
+  const consent = (
+    familyId: string,
+    givenByMemberId: string,
+    fields: Record<string, unknown> = {},
+    token = lead,
+  ) =>
+    t.gql(
+      RECORD,
+      { f: familyId, input: { givenByMemberId, scope: 'ALL_PARTNERS', purpose: 'x', ...fields } },
+      token,
+    );
+
   describe('recordConsent and withdrawConsent', () => {
     it('records consent for all partners from a parent, active from now', async () => {
       const f = await family();
-      const res = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'ALL_PARTNERS',
-            purpose: ' team around the family ',
-          },
-        },
-        lead,
-      );
+      const res = await consent(f.id, f.members[0].id, { purpose: ' team around the family ' });
       expect(res.errors).toBeUndefined();
       expect(res.data!.recordConsent).toMatchObject({
         scope: 'ALL_PARTNERS',
@@ -77,105 +79,42 @@ describe('consent, search, pagination and audit', () => {
 
     it('records consent for specific agencies, which must be named and exist', async () => {
       const f = await family();
-      const ok = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[3].id,
-            scope: 'SPECIFIC_AGENCIES',
-            agencyIds: [agencyA, agencyB],
-            purpose: 'health',
-          },
-        },
-        lead,
-      );
+      const ok = await consent(f.id, f.members[3].id, {
+        scope: 'SPECIFIC_AGENCIES',
+        agencyIds: [agencyA, agencyB],
+        purpose: 'health',
+      });
       expect(ok.data!.recordConsent.agencies.map((a: { id: string }) => a.id).sort()).toEqual(
         [agencyA, agencyB].sort(),
       );
-      const none = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'SPECIFIC_AGENCIES',
-            agencyIds: [],
-            purpose: 'x',
-          },
-        },
-        lead,
-      );
+      const none = await consent(f.id, f.members[0].id, { scope: 'SPECIFIC_AGENCIES', agencyIds: [] });
       expect(codeOf(none)).toBe('BAD_USER_INPUT');
-      const unknown = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'SPECIFIC_AGENCIES',
-            agencyIds: ['00000000-0000-4000-8000-000000000001'],
-            purpose: 'x',
-          },
-        },
-        lead,
-      );
+      const unknown = await consent(f.id, f.members[0].id, {
+        scope: 'SPECIFIC_AGENCIES',
+        agencyIds: ['00000000-0000-4000-8000-000000000001'],
+      });
       expect(codeOf(unknown)).toBe('BAD_USER_INPUT');
     });
 
     it('accepts a child aged 12 or over and refuses a younger child', async () => {
       const f = await family();
-      const younger = await t.gql(
-        RECORD,
-        { f: f.id, input: { givenByMemberId: f.members[1].id, scope: 'ALL_PARTNERS', purpose: 'x' } },
-        lead,
-      );
+      const younger = await consent(f.id, f.members[1].id);
       expect(codeOf(younger)).toBe('BAD_USER_INPUT');
-      const twelve = await t.gql(
-        RECORD,
-        { f: f.id, input: { givenByMemberId: f.members[2].id, scope: 'ALL_PARTNERS', purpose: 'x' } },
-        lead,
-      );
+      const twelve = await consent(f.id, f.members[2].id);
       expect(twelve.errors).toBeUndefined();
     });
 
     it('refuses a member of another family, a future givenAt and an expiry before it', async () => {
       const f = await family();
       const g = await family();
-      const other = await t.gql(
-        RECORD,
-        { f: f.id, input: { givenByMemberId: g.members[0].id, scope: 'ALL_PARTNERS', purpose: 'x' } },
-        lead,
-      );
+      const other = await consent(f.id, g.members[0].id);
       expect(codeOf(other)).toBe('BAD_USER_INPUT');
-      const future = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'ALL_PARTNERS',
-            purpose: 'x',
-            givenAt: isoDaysFromNow(1),
-          },
-        },
-        lead,
-      );
+      const future = await consent(f.id, f.members[0].id, { givenAt: isoDaysFromNow(1) });
       expect(codeOf(future)).toBe('BAD_USER_INPUT');
-      const backwards = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'ALL_PARTNERS',
-            purpose: 'x',
-            givenAt: isoDaysFromNow(-5),
-            expiresAt: isoDaysFromNow(-6),
-          },
-        },
-        lead,
-      );
+      const backwards = await consent(f.id, f.members[0].id, {
+        givenAt: isoDaysFromNow(-5),
+        expiresAt: isoDaysFromNow(-6),
+      });
       expect(codeOf(backwards)).toBe('BAD_USER_INPUT');
       expect(
         (await t.db.query('SELECT count(*)::int AS n FROM consents WHERE family_id = $1', [f.id])).rows[0].n,
@@ -185,47 +124,15 @@ describe('consent, search, pagination and audit', () => {
     it('keeps a late-entered paper consent with its past date, active until it expires', async () => {
       const f = await family();
       const givenAt = isoDaysFromNow(-30);
-      const current = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'ALL_PARTNERS',
-            purpose: 'x',
-            givenAt,
-            expiresAt: isoDaysFromNow(30),
-          },
-        },
-        lead,
-      );
+      const current = await consent(f.id, f.members[0].id, { givenAt, expiresAt: isoDaysFromNow(30) });
       expect(current.data!.recordConsent).toMatchObject({ givenAt, active: true });
-      const expired = await t.gql(
-        RECORD,
-        {
-          f: f.id,
-          input: {
-            givenByMemberId: f.members[0].id,
-            scope: 'ALL_PARTNERS',
-            purpose: 'x',
-            givenAt,
-            expiresAt: isoDaysFromNow(-1),
-          },
-        },
-        lead,
-      );
+      const expired = await consent(f.id, f.members[0].id, { givenAt, expiresAt: isoDaysFromNow(-1) });
       expect(expired.data!.recordConsent.active).toBe(false);
     });
 
     it('withdraws once: inactive afterwards, a second withdrawal is a CONFLICT', async () => {
       const f = await family();
-      const id = (
-        await t.gql(
-          RECORD,
-          { f: f.id, input: { givenByMemberId: f.members[0].id, scope: 'ALL_PARTNERS', purpose: 'x' } },
-          lead,
-        )
-      ).data!.recordConsent.id;
+      const id = (await consent(f.id, f.members[0].id)).data!.recordConsent.id;
       expect(codeOf(await t.gql(WITHDRAW, { id }, otherLead))).toBe('NOT_FOUND');
       expect(codeOf(await t.gql(WITHDRAW, { id }, board))).toBe('FORBIDDEN');
       const first = await t.gql(WITHDRAW, { id }, lead);
@@ -236,11 +143,11 @@ describe('consent, search, pagination and audit', () => {
 
     it('is for the lead professional and admins only', async () => {
       const f = await family();
-      const input = { givenByMemberId: f.members[0].id, scope: 'ALL_PARTNERS', purpose: 'x' };
-      expect(codeOf(await t.gql(RECORD, { f: f.id, input }, otherLead))).toBe('NOT_FOUND');
-      expect(codeOf(await t.gql(RECORD, { f: f.id, input }, staff))).toBe('NOT_FOUND');
-      expect(codeOf(await t.gql(RECORD, { f: f.id, input }, board))).toBe('FORBIDDEN');
-      expect((await t.gql(RECORD, { f: f.id, input }, admin)).errors).toBeUndefined();
+      const giver = f.members[0].id;
+      expect(codeOf(await consent(f.id, giver, {}, otherLead))).toBe('NOT_FOUND');
+      expect(codeOf(await consent(f.id, giver, {}, staff))).toBe('NOT_FOUND');
+      expect(codeOf(await consent(f.id, giver, {}, board))).toBe('FORBIDDEN');
+      expect((await consent(f.id, giver, {}, admin)).errors).toBeUndefined();
     });
   });
 
