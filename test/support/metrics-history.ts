@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { AgencyKind, ReferralStatus, Role } from '../../src/common/enums.js';
 import { createAgency, createArea, createService, createUser } from './factories.js';
+import { prng } from './prng.js';
 
 /**
  * A deterministic referral history written straight into the database with SQL, and an
@@ -11,17 +12,6 @@ import { createAgency, createArea, createService, createUser } from './factories
 export const ZONE = 'Europe/London';
 const DAY = 86_400_000;
 
-/** mulberry32: small, fast and the same sequence on every run. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface HistoryReferral {
   id: string;

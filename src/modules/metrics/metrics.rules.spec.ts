@@ -1,3 +1,4 @@
+import { prng } from '../../../test/support/prng.js';
 import { DomainError } from '../../common/errors.js';
 import {
   addMonths,
@@ -28,17 +29,6 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-/** Deterministic generator (mulberry32) so that a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('period and month arithmetic', () => {
   it('adds months with the day clamped to the end of shorter months, leap years included', () => {
