@@ -7,7 +7,7 @@ import type { AppConfig } from './app-config.js';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Fields that must never reach a log line. */
-export const REDACTED_LOG_PATHS = [
+const REDACTED_LOG_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',

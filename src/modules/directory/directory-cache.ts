@@ -7,7 +7,7 @@ import { DirectoryRepository, type DirectoryRows } from './directory.repository.
 import type { ServiceEntity } from './service.entity.js';
 
 /** Sent by the triggers of migration DirectoryChangeNotifications when a directory table changes. */
-export const DIRECTORY_CHANNEL = 'directory_changed';
+const DIRECTORY_CHANNEL = 'directory_changed';
 
 interface RowKinds {
   areas: AreaEntity;

@@ -41,7 +41,7 @@ import {
   mayUseFamilies,
 } from './families.rules.js';
 
-export const toFamilyView = (
+const toFamilyView = (
   f: Pick<FamilyEntity, 'id' | 'reference' | 'name' | 'areaId' | 'leadProfessionalId' | 'createdAt'>,
   access: FamilyAccessLevel,
 ): FamilyType => ({
