@@ -20,6 +20,7 @@ import {
 } from '../scripts/seed/generate.js';
 import { seedDatabase, type SeedSummary } from '../scripts/seed/load.js';
 import { startTestApp, type TestApp, TEST_JWT_SECRET } from './support/test-app.js';
+import { endPool } from './support/test-database.js';
 
 const FAMILIES = 200;
 // Explicit: the project-level testTimeout is not applied to hooks and tests here.
@@ -187,7 +188,7 @@ describe('synthetic data and the benchmark machinery', () => {
 
     afterAll(async () => {
       await new Promise((resolve) => ceiling?.close(resolve));
-      await ceilingPool?.end();
+      if (ceilingPool) await endPool(ceilingPool);
     });
 
     const post = async (url: string, body: unknown, token: string) => {

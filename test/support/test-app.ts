@@ -13,6 +13,7 @@ import type { StatementCounter } from '../../src/database/statement-counter.js';
 import {
   createDatabaseFromTemplate,
   dropTestDatabase,
+  endPool,
   ensureTemplate,
   newTestDatabaseName,
   withDatabase,
@@ -106,7 +107,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
-      await db.end();
+      await endPool(db);
       await dropTestDatabase(adminUrl, name);
     },
   };

@@ -70,6 +70,26 @@ export async function createDatabaseFromTemplate(
   await adminQuery(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
 }
 
+/**
+ * Ends a pool and waits until every one of its connections has closed. `pool.end()` alone
+ * resolves while the connections are still saying goodbye; a `DROP DATABASE … WITH (FORCE)`
+ * right after it can then terminate one of them, and the pool would raise that as an
+ * unhandled error.
+ */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolveClosed) => {
+    if (open === 0) resolveClosed();
+    pool.on('remove', () => {
+      if (--open === 0) resolveClosed();
+    });
+  });
+  // A connection terminated while closing is the outcome wanted here, not a fault.
+  pool.on('error', () => undefined);
+  await pool.end();
+  await closed;
+}
+
 export async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
   assertTestDatabaseName(name);
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
