@@ -458,6 +458,17 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
     return eligible.slice(0, want);
   };
 
+  // Receipts so far per agency, for each referral's previous receipt by the same agency (the
+  // column the database's triggers keep; the seed loads with them off and writes it itself).
+  const receiptsByAgency = new Map<number, number[]>();
+  const previousReceipt = (agencyIndex: number, received: number): number | null => {
+    let previous: number | null = null;
+    for (const t of receiptsByAgency.get(agencyIndex) ?? []) {
+      if (t < received && (previous === null || t > previous)) previous = t;
+    }
+    return previous;
+  };
+
   const addReferral = (
     service: SeedService,
     kids: Member[],
@@ -479,7 +490,10 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
       outcome: string | null = null,
       withdrawReason: string | null = null;
     const happened = (t: number) => t <= latest;
+    let previous: number | null = null;
     if (received !== null) {
+      previous = previousReceipt(service.agencyIndex, received);
+      receiptsByAgency.set(service.agencyIndex, [...(receiptsByAgency.get(service.agencyIndex) ?? []), received]);
       events.push([ReferralStatus.SENT, received, referrer, null]);
       lastSend = Math.max(lastSend, received);
       agenciesReferred.add(service.agencyIndex);
@@ -548,6 +562,7 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
         withoutConsent ? SHARE_WITHOUT_CONSENT_REASON : NULL,
         ts(created),
         tsOrNull(received),
+        tsOrNull(previous),
         tsOrNull(decided),
         declineReason ?? NULL,
         tsOrNull(started),

@@ -7,6 +7,7 @@ import { OpenWaitIndex1795373021815 } from '../../migrations/1795373021815-OpenW
 import { ReferenceNumbers1795375303232 } from '../../migrations/1795375303232-ReferenceNumbers.js';
 import { DirectoryChangeNotifications1795378360543 } from '../../migrations/1795378360543-DirectoryChangeNotifications.js';
 import { DecidedIndexCoversStatus1795380025420 } from '../../migrations/1795380025420-DecidedIndexCoversStatus.js';
+import { PreviousReceipts1795383431283 } from '../../migrations/1795383431283-PreviousReceipts.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   ReferenceNumbers1795375303232,
   DirectoryChangeNotifications1795378360543,
   DecidedIndexCoversStatus1795380025420,
+  PreviousReceipts1795383431283,
 ];

@@ -23,10 +23,12 @@ import { UserEntity } from '../users/user.entity.js';
 // Re-referral look-back: the same family's earlier referrals to the same agency.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
 @Index('referrals_family_idx', ['familyId', 'createdAt'])
-@Index('referrals_received_idx', ['receivedAt'])
+// (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts migration.
+@Index('referrals_received_idx', { synchronize: false })
 // (decided_at) INCLUDE (status), for board metrics; created by the DecidedIndexCoversStatus migration.
 @Index('referrals_decided_idx', { synchronize: false })
-@Index('referrals_started_idx', ['startedAt'])
+// (started_at) INCLUDE (received_at, service_id), for board metrics; created by the PreviousReceipts migration.
+@Index('referrals_started_idx', { synchronize: false })
 @Index('referrals_service_idx', ['serviceId'])
 @Index('referrals_package_idx', ['packageId'])
 @Index('referrals_referred_by_idx', ['referredById'])
@@ -77,6 +79,13 @@ export class ReferralEntity {
   shareWithoutConsentReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'received_at', type: 'timestamptz', nullable: true }) receivedAt: Date | null;
+  /**
+   * Receipt of the latest referral of the same family to the same agency received before this
+   * one; null when there is none. Kept by database triggers on every write of received_at
+   * (PreviousReceipts migration), so the board's re-referral count needs no look-back join.
+   */
+  @Column({ name: 'previous_received_at', type: 'timestamptz', nullable: true })
+  previousReceivedAt: Date | null;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   @Column({ name: 'decline_reason', type: 'text', nullable: true }) declineReason: string | null;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
