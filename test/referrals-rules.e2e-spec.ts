@@ -364,4 +364,52 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       expect(await count(t.db, 'referral_events WHERE referral_id = $1', [referral.id])).toBe(4);
     });
   });
+
+  describe('writes', () => {
+    it('writes each change with its children, event and audit row in one statement', async () => {
+      const f = await family(t, p);
+      let before = t.statements();
+      const r = await sltDraft(f, { childIds: [f.james.id, f.lilly.id] });
+      // Caller look-up, BEGIN, family, service, children named, the insert, COMMIT.
+      expect(t.statements() - before).toBe(7);
+      before = t.statements();
+      const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
+      // Caller look-up, BEGIN, referral, family, service, children, consents, the update, COMMIT.
+      expect(t.statements() - before).toBe(9);
+      expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
+      const events = await t.db.query(
+        'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',
+        [r.id],
+      );
+      expect(events.rows.map((e) => [e.status, e.at.toISOString(), e.actor_id])).toEqual([
+        ['DRAFT', r.createdAt, p.lead.id],
+        ['SENT', sent.receivedAt, p.lead.id],
+      ]);
+      const audit = await t.db.query(
+        'SELECT action, actor_id, request_id, details FROM audit_events WHERE entity_id = $1 ORDER BY id',
+        [r.id],
+      );
+      expect(audit.rows).toEqual([
+        {
+          action: 'referral.create',
+          actor_id: p.lead.id,
+          request_id: expect.any(String),
+          details: {
+            familyId: f.id,
+            serviceId: p.services.slt.id,
+            agencyId: p.agencies.health.id,
+            packageId: null,
+            sharedWithoutConsent: false,
+          },
+        },
+        {
+          action: 'referral.send',
+          actor_id: p.lead.id,
+          request_id: expect.any(String),
+          details: { familyId: f.id, from: 'DRAFT', to: 'SENT', version: 2 },
+        },
+      ]);
+      expect(sent.version).toBe(2);
+    });
+  });
 });

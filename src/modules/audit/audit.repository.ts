@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { SqlParams } from '../../database/keyset-page.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 
 export interface AuditEventRow {
@@ -32,6 +33,18 @@ export class AuditRepository {
         rows.map((r) => ({ ...r, details: (r.details ?? null) as AuditEventEntity['details'] & object })),
       )
       .execute();
+  }
+
+  /**
+   * The audit row as an `INSERT … SELECT … FROM source` for another repository's statement, so the
+   * change and its audit row are one statement: one row per row of `source` (none when the change
+   * matched nothing). `source` names a CTE of that statement.
+   */
+  insertFrom(params: SqlParams, source: string, row: AuditEventRow): string {
+    return `INSERT INTO audit_events (actor_id, request_id, action, entity_type, entity_id, details)
+            SELECT ${params.add(row.actorId)}::uuid, ${params.add(row.requestId)}, ${params.add(row.action)},
+                   ${params.add(row.entityType)}, ${params.add(row.entityId)}, ${params.add(row.details ?? null)}::jsonb
+              FROM ${source}`;
   }
 
   /** One statement: the row is inserted only when `condition` returns a row. True when inserted. */

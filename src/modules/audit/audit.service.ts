@@ -13,7 +13,14 @@ import {
   toConnection,
 } from '../../common/pagination.js';
 import type { AuditEventEntity } from './audit-event.entity.js';
+import type { SqlParams } from '../../database/keyset-page.js';
 import { type AuditCondition, type AuditEventRow, AuditRepository } from './audit.repository.js';
+
+/**
+ * An audit row to be written by another module's statement (see `AuditService.along`): given that
+ * statement's parameters and the name of the CTE holding the changed row, the INSERT to add as a CTE.
+ */
+export type AuditAlong = (params: SqlParams, source: string) => string;
 
 export interface AuditInput {
   action: string;
@@ -48,6 +55,15 @@ export class AuditService {
       manager,
       events.map((e) => rowFor(actor, e)),
     );
+  }
+
+  /**
+   * The event as part of the statement that makes the change (one round trip instead of two); it is
+   * written only if that statement changed a row, and commits or rolls back with it.
+   */
+  along(actor: Actor | null, event: AuditInput): AuditAlong {
+    const row = rowFor(actor, event);
+    return (params, source) => this.repository.insertFrom(params, source, row);
   }
 
   /**

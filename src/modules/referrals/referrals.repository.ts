@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
+import type { AuditAlong } from '../audit/audit.service.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
 
@@ -92,6 +93,10 @@ export class ReferralsRepository {
     return rows.length ? toReferral(rows[0]) : null;
   }
 
+  /**
+   * Inserts a DRAFT with its children, its first event and the audit row, in one statement (data
+   * modifying CTEs; the foreign keys are checked at the end of the statement).
+   */
   async insertReferral(
     m: EntityManager,
     fields: {
@@ -105,74 +110,68 @@ export class ReferralsRepository {
       urgency: Urgency;
       sharedWithoutConsentReason: string | null;
       createdAt: Date;
+      childIds: string[];
     },
+    audit: AuditAlong,
   ): Promise<ReferralType> {
+    const p = new SqlParams();
+    const shareReason = p.add(fields.sharedWithoutConsentReason);
     const rows: Raw[] = await m.query(
-      `INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, package_id,
-                              reason, urgency, shared_without_consent, share_without_consent_reason, created_at)
-       VALUES ($1, next_reference('REF', 'referral_reference_seq'), $2, $3, $4, $5, $6,
-               $7, $8, $9::text IS NOT NULL, $9, $10)
-       RETURNING *`,
-      [
-        fields.id,
-        fields.familyId,
-        fields.serviceId,
-        fields.agencyId,
-        fields.referredById,
-        fields.packageId,
-        fields.reason,
-        fields.urgency,
-        fields.sharedWithoutConsentReason,
-        fields.createdAt,
-      ],
+      `WITH r AS (
+         INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, package_id,
+                                reason, urgency, shared_without_consent, share_without_consent_reason, created_at)
+         VALUES (${p.add(fields.id)}, next_reference('REF', 'referral_reference_seq'), ${p.add(fields.familyId)},
+                 ${p.add(fields.serviceId)}, ${p.add(fields.agencyId)}, ${p.add(fields.referredById)},
+                 ${p.add(fields.packageId)}, ${p.add(fields.reason)}, ${p.add(fields.urgency)}::urgency,
+                 ${shareReason}::text IS NOT NULL, ${shareReason},
+                 ${p.add(fields.createdAt)})
+         RETURNING *),
+       children AS (
+         INSERT INTO referral_children (referral_id, member_id) SELECT r.id, unnest(${p.add(fields.childIds)}::uuid[]) FROM r),
+       event AS (
+         INSERT INTO referral_events (referral_id, status, at, actor_id, note)
+         SELECT r.id, r.status, r.created_at, ${p.add(fields.referredById)}, NULL FROM r),
+       audit AS (${audit(p, 'r')})
+       SELECT * FROM r`,
+      p.values,
     );
     return toReferral(rows[0]);
   }
 
-  async insertChildren(m: EntityManager, referralId: string, childIds: string[]): Promise<void> {
-    await m.query('INSERT INTO referral_children (referral_id, member_id) SELECT $1, unnest($2::uuid[])', [
-      referralId,
-      childIds,
-    ]);
-  }
-
-  async insertEvent(
-    m: EntityManager,
-    event: { referralId: string; status: ReferralStatus; at: Date; actorId: string; note: string | null },
-  ): Promise<void> {
-    await m.query(
-      'INSERT INTO referral_events (referral_id, status, at, actor_id, note) VALUES ($1, $2, $3, $4, $5)',
-      [event.referralId, event.status, event.at, event.actorId, event.note],
-    );
-  }
-
   /**
-   * One transition as one conditional UPDATE: only from an allowed status, only at the expected
-   * version when one is given, and only if the new stamp does not precede any stamp already set.
+   * One transition as one conditional UPDATE: only from an allowed status, only at the version
+   * the caller read, and only if the new stamp does not precede any stamp already set.
+   * The same statement writes the referral's event and the audit row when the UPDATE matched.
    * Null when no row matched (the caller re-reads to tell which condition failed).
    */
   async applyTransition(
     m: EntityManager,
     id: string,
     rule: TransitionRule,
-    at: Date,
-    note: string | null,
-    expectedVersion: number | null,
+    change: { at: Date; note: string | null; version: number; actorId: string },
+    audit: AuditAlong,
   ): Promise<ReferralType | null> {
+    const p = new SqlParams();
+    const at = p.add(change.at);
     // Column names come from the fixed transition table, never from input.
-    const params: unknown[] = [id, rule.to, at, [...rule.from], expectedVersion];
-    const noteSet = rule.note ? `, ${rule.note} = $${params.push(note)}` : '';
-    const [rows, affected]: [Raw[], number] = await m.query(
-      `UPDATE referrals
-          SET status = $2, version = version + 1, ${rule.stamp} = $3::timestamptz${noteSet}
-        WHERE id = $1
-          AND status = ANY($4::referral_status[])
-          AND ($5::int IS NULL OR version = $5::int)
-          AND COALESCE(GREATEST(received_at, decided_at, started_at, closed_at), '-infinity') <= $3::timestamptz
-       RETURNING *`,
-      params,
+    const noteSet = rule.note ? `, ${rule.note} = ${p.add(change.note)}` : '';
+    const rows: Raw[] = await m.query(
+      `WITH u AS (
+         UPDATE referrals
+            SET status = ${p.add(rule.to)}::referral_status, version = version + 1, ${rule.stamp} = ${at}::timestamptz${noteSet}
+          WHERE id = ${p.add(id)}
+            AND status = ANY(${p.add([...rule.from])}::referral_status[])
+            AND version = ${p.add(change.version)}::int
+            AND COALESCE(GREATEST(received_at, decided_at, started_at, closed_at), '-infinity') <= ${at}::timestamptz
+         RETURNING *),
+       event AS (
+         INSERT INTO referral_events (referral_id, status, at, actor_id, note)
+         SELECT u.id, u.status, ${at}::timestamptz, ${p.add(change.actorId)}, ${p.add(change.note)} FROM u),
+       audit AS (${audit(p, 'u')})
+       SELECT * FROM u`,
+      p.values,
     );
-    return affected === 1 ? toReferral(rows[0]) : null;
+    return rows.length === 1 ? toReferral(rows[0]) : null;
   }
 
   // ---------- listing ----------

@@ -346,39 +346,37 @@ export class ReferralsService {
     prepared: PreparedReferral,
     ids: { id: string; packageId: string | null; createdAt: Date },
   ): Promise<ReferralType> {
-    const referral = await this.repo.insertReferral(m, {
-      id: ids.id,
-      familyId: family.id,
-      serviceId: prepared.service.id,
-      // The receiving agency is fixed when the referral is made.
-      agencyId: prepared.service.agencyId,
-      referredById: actor.id,
-      packageId: ids.packageId,
-      reason: prepared.reason,
-      urgency: prepared.urgency,
-      sharedWithoutConsentReason: prepared.shareWithoutConsentReason,
-      createdAt: ids.createdAt,
-    });
-    await this.repo.insertChildren(m, referral.id, prepared.childIds);
-    await this.repo.insertEvent(m, {
-      referralId: referral.id,
-      status: referral.status,
-      at: referral.createdAt,
-      actorId: actor.id,
-      note: null,
-    });
-    await this.audit.record(m, actor, {
-      action: 'referral.create',
-      entityType: 'Referral',
-      entityId: referral.id,
-      details: {
+    const serviceId = prepared.service.id;
+    // The receiving agency is fixed when the referral is made.
+    const agencyId = prepared.service.agencyId;
+    const referral = await this.repo.insertReferral(
+      m,
+      {
+        id: ids.id,
         familyId: family.id,
-        serviceId: referral.serviceId,
-        agencyId: referral.agencyId,
-        packageId: referral.packageId,
-        sharedWithoutConsent: referral.sharedWithoutConsent,
+        serviceId,
+        agencyId,
+        referredById: actor.id,
+        packageId: ids.packageId,
+        reason: prepared.reason,
+        urgency: prepared.urgency,
+        sharedWithoutConsentReason: prepared.shareWithoutConsentReason,
+        createdAt: ids.createdAt,
+        childIds: prepared.childIds,
       },
-    });
+      this.audit.along(actor, {
+        action: 'referral.create',
+        entityType: 'Referral',
+        entityId: ids.id,
+        details: {
+          familyId: family.id,
+          serviceId,
+          agencyId,
+          packageId: ids.packageId,
+          sharedWithoutConsent: prepared.shareWithoutConsentReason !== null,
+        },
+      }),
+    );
     return referral;
   }
 
@@ -453,7 +451,20 @@ export class ReferralsService {
     note: string | null,
     expectedVersion: number | null,
   ): Promise<ReferralType> {
-    const updated = await this.repo.applyTransition(m, before.id, rule, at, note, expectedVersion);
+    const updated = await this.repo.applyTransition(
+      m,
+      before.id,
+      rule,
+      // Always at the version read: the checks above were made on that row.
+      { at, note, version: before.version, actorId: actor.id },
+      this.audit.along(actor, {
+        action: `referral.${rule.action}`,
+        entityType: 'Referral',
+        entityId: before.id,
+        // The UPDATE matches only the row as read, so these describe the change it makes.
+        details: { familyId: before.familyId, from: before.status, to: rule.to, version: before.version + 1 },
+      }),
+    );
     if (!updated) {
       // Another transaction changed the referral after our read: say which condition now fails.
       const now = await this.repo.findById(before.id, m);
@@ -461,24 +472,6 @@ export class ReferralsService {
       this.assertApplicable(rule, now, expectedVersion, at);
       throw conflict(`The referral changed meanwhile (now ${now.status}); reload and try again`);
     }
-    await this.repo.insertEvent(m, {
-      referralId: updated.id,
-      status: updated.status,
-      at,
-      actorId: actor.id,
-      note,
-    });
-    await this.audit.record(m, actor, {
-      action: `referral.${rule.action}`,
-      entityType: 'Referral',
-      entityId: updated.id,
-      details: {
-        familyId: updated.familyId,
-        from: before.status,
-        to: updated.status,
-        version: updated.version,
-      },
-    });
     return updated;
   }
 
