@@ -113,6 +113,29 @@ describe('families and lead professionals', () => {
   });
 
   describe('who sees a family', () => {
+    it("shows the caller as the lead professional from the auth check's own read of the caller", async () => {
+      const id = (await t.gql(CREATE, { input: input() }, lead)).data!.createFamily.id;
+      const page = async (token: string, fields: string) => {
+        const before = t.statements();
+        const res = await t.gql(`query($id: ID!) { family(id: $id) { id ${fields} } }`, { id }, token);
+        expect(res.errors).toBeUndefined();
+        return { statements: t.statements() - before, family: res.data!.family };
+      };
+      const bare = await page(lead, '');
+      const shown = await page(lead, 'leadProfessional { id name email roles }');
+      expect(shown.statements).toBe(bare.statements);
+      expect(shown.family.leadProfessional).toEqual({
+        id: await meId(lead),
+        name: expect.any(String),
+        email: expect.stringContaining('@'),
+        roles: ['LEAD_PROFESSIONAL'],
+      });
+      // Anyone else sees the same row, read for them.
+      const byAdmin = await page(admin, 'leadProfessional { id name email roles }');
+      expect(byAdmin.family.leadProfessional).toEqual(shown.family.leadProfessional);
+      expect(byAdmin.statements).toBe((await page(admin, '')).statements + 1);
+    });
+
     it('shows it to its lead professional and admins, NOT_FOUND to everyone else, FORBIDDEN to board members', async () => {
       const id = (await t.gql(CREATE, { input: input() }, lead)).data!.createFamily.id;
       expect((await t.gql(FAMILY, { id }, lead)).data!.family.id).toBe(id);

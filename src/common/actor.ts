@@ -1,6 +1,17 @@
 import { Role } from './enums.js';
 import { forbidden } from './errors.js';
 
+/** The caller's own user row, as shown to colleagues (no password hash). */
+export interface CallerProfile {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  agencyId: string | null;
+  active: boolean;
+  createdAt: Date;
+}
+
 /** The signed-in caller, as read from the database for this request. */
 export interface Actor {
   id: string;
@@ -10,6 +21,11 @@ export interface Actor {
   /** Token id and expiry, for logout. */
   tokenId: string;
   tokenExpiresAt: Date;
+  /**
+   * Read by the same statement as the access check, so a page that shows the caller (as a
+   * family's lead professional, as the actor of an event) needs no second read of the row.
+   */
+  profile?: CallerProfile;
 }
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.has(role);

@@ -68,7 +68,9 @@ export class AuthService {
     }
     const row = await this.users.accessRow(claims.sub, claims.jti);
     if (!row || !row.active || row.revoked) throw AuthErrors.invalidToken();
+    const { revoked: _, ...profile } = row;
     return {
+      profile,
       id: row.id,
       roles: new Set(row.roles),
       agencyId: row.agencyId,

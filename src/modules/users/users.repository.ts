@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { CallerProfile } from '../../common/actor.js';
 import { Role } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { rowsWhereIn } from '../../database/plain-rows.js';
 import { UserEntity } from './user.entity.js';
 
 /** What the auth guard needs per request, read in one round trip. */
-export interface UserAccessRow {
-  id: string;
-  roles: Role[];
-  agencyId: string | null;
-  active: boolean;
+export interface UserAccessRow extends CallerProfile {
   revoked: boolean;
 }
 
@@ -47,12 +44,15 @@ export class UsersRepository {
     if (!isId(userId) || !isId(tokenId)) return null;
     const rows: {
       id: string;
-      roles: string | Role[];
+      email: string;
+      name: string;
+      roles: Role[];
       agency_id: string | null;
       active: boolean;
+      created_at: Date;
       revoked: boolean;
     }[] = await this.db.query(
-      `SELECT u.id, u.roles::text[] AS roles, u.agency_id, u.active,
+      `SELECT u.id, u.email, u.name, u.roles::text[] AS roles, u.agency_id, u.active, u.created_at,
                 EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
            FROM users u WHERE u.id = $1`,
       [userId, tokenId],
@@ -61,9 +61,12 @@ export class UsersRepository {
     if (!row) return null;
     return {
       id: row.id,
-      roles: row.roles as Role[],
+      email: row.email,
+      name: row.name,
+      roles: row.roles,
       agencyId: row.agency_id,
       active: row.active,
+      createdAt: row.created_at,
       revoked: row.revoked,
     };
   }

@@ -39,8 +39,8 @@ export class UsersService {
    * (lead professional, referrer, event actor). The caller's right to the record is
    * checked by the record's own service.
    */
-  userForDisplay(_actor: Actor, id: string, loaders: RequestLoaders) {
-    return userLoader(loaders, this.repo).load(id);
+  userForDisplay(actor: Actor, id: string, loaders: RequestLoaders) {
+    return userLoader(loaders, this.repo, actor.profile).load(id);
   }
 
   async create(actor: Actor, input: CreateUserInput) {
