@@ -1,6 +1,7 @@
 import { MemberRole, Role } from '../src/common/enums.js';
 import { createAgency, createArea, createFamily, createService, createUser } from './support/factories.js';
 import { codeOf, startTestApp, type TestApp } from './support/test-app.js';
+import { count } from './support/referral-fixtures.js';
 
 const CREATE = `mutation($input: CreateFamilyInput!) {
   createFamily(input: $input) { id reference name area { id } members { id givenName familyName dateOfBirth role }
@@ -113,7 +114,7 @@ describe('families and lead professionals', () => {
   });
 
   describe('who sees a family', () => {
-    it("shows the caller as the lead professional from the auth check's own read of the caller", async () => {
+    it("reads a lead's own family and audits it in one statement, and shows the caller from the auth check's read", async () => {
       const id = (await t.gql(CREATE, { input: input() }, lead)).data!.createFamily.id;
       const page = async (token: string, fields: string) => {
         const before = t.statements();
@@ -122,6 +123,9 @@ describe('families and lead professionals', () => {
         return { statements: t.statements() - before, family: res.data!.family };
       };
       const bare = await page(lead, '');
+      // The caller's look-up, then the family read and its audit row in one statement.
+      expect(bare.statements).toBe(2);
+      expect(await count(t.db, `audit_events WHERE action = 'family.read' AND entity_id = $1`, [id])).toBe(1);
       const shown = await page(lead, 'leadProfessional { id name email roles }');
       expect(shown.statements).toBe(bare.statements);
       expect(shown.family.leadProfessional).toEqual({

@@ -5,6 +5,7 @@ import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
 import type { AuditCondition } from '../audit/audit.repository.js';
+import type { AuditAlong } from '../audit/audit.service.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
 import { ConsentEntity } from './consent.entity.js';
 import { FamilyMemberEntity } from './family-member.entity.js';
@@ -40,6 +41,26 @@ export class FamiliesRepository {
       sql: 'SELECT 1 FROM families WHERE id = $1 AND lead_professional_id IS NOT DISTINCT FROM $2',
       params: [familyId, leadProfessionalId],
     };
+  }
+
+  /**
+   * The family, with `audit` written by the same statement when `leadProfessionalId` is its lead
+   * professional: a lead's read of their own family and its audit row in one round trip. Null when
+   * there is no such family.
+   */
+  async findAuditedForLead(
+    id: string,
+    leadProfessionalId: string,
+    audit: AuditAlong,
+  ): Promise<FamilyEntity | null> {
+    const p = new SqlParams();
+    const rows: FamilyEntity[] = await this.db.query(
+      `WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${p.add(id)}),
+            audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${p.add(leadProfessionalId)}`)})
+       SELECT * FROM f`,
+      p.values,
+    );
+    return rows[0] ?? null;
   }
 
   async findByIds(ids: readonly string[]): Promise<FamilyEntity[]> {

@@ -131,11 +131,14 @@ export class FamiliesService {
   // ---------- queries ----------
 
   /**
-   * One family's record; every read (and every refused attempt) is audited. Fast path: access is
-   * decided on the request's family row, and one statement writes the audit row only if the family
-   * still has the lead professional that decision was made on (check and audit in one transaction,
-   * one round trip). Otherwise (a handover came in between, or no access) the read is decided
-   * again inside a transaction.
+   * One family's record; every read (and every refused attempt) is audited.
+   * - A lead professional's read of a family: one statement reads the row and writes the audit row
+   *   if the caller is its lead professional in that same row (decision and audit on one snapshot).
+   * - Otherwise access is decided on the request's family row, and one statement writes the audit
+   *   row only if the family still has the lead professional that decision was made on (check and
+   *   audit in one transaction, one round trip).
+   * - Failing that (a handover came in between, or no access) the read is decided again inside a
+   *   transaction.
    */
   async family(actor: Actor, id: string, loaders: RequestLoaders): Promise<FamilyType> {
     if (!mayUseFamilies(actor)) {
@@ -143,6 +146,13 @@ export class FamiliesService {
       throw FamilyErrors.boardMember();
     }
     const read = (familyId: string) => ({ action: 'family.read', entityType: 'Family', entityId: familyId });
+    if (actor.roles.has(Role.LEAD_PROFESSIONAL) && isId(id)) {
+      const row = await this.repo.findAuditedForLead(id, actor.id, this.audit.along(actor, read(id)));
+      if (row) familyLoader(loaders, this.repo).prime(row.id, row);
+      // Audited by that statement exactly when the row names the caller as its lead professional,
+      // which gives a lead professional FULL access.
+      if (row?.leadProfessionalId === actor.id) return toFamilyView(row, 'FULL');
+    }
     const family = await this.familyRow(id, loaders);
     const access = family ? await this.accessTo(actor, family, loaders) : null;
     if (
