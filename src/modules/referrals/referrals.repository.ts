@@ -78,6 +78,25 @@ const toMemberFacts = (r: Raw): MemberFacts => ({
   dateOfBirth: (r.date_of_birth as string | null) ?? null,
 });
 
+// The facts the referral rules are checked on, as JSON subqueries, so one statement can bring several.
+const serviceFacts = (id: string) => `(
+  SELECT json_build_object('id', s.id, 'agencyId', s.agency_id, 'acceptingReferrals', s.accepting_referrals,
+                           'minAgeYears', s.min_age_years, 'maxAgeYears', s.max_age_years,
+                           'areaIds', ARRAY(SELECT sa.area_id::text FROM service_areas sa WHERE sa.service_id = s.id))
+    FROM services s WHERE s.id = ${id}::uuid)`;
+
+const memberFacts = (from: string, where: string) => `(
+  SELECT coalesce(json_agg(json_build_object('id', fm.id, 'familyId', fm.family_id, 'role', fm.role,
+                                             'dateOfBirth', fm.date_of_birth::text) ORDER BY fm.seq), '[]'::json)
+    FROM ${from} WHERE ${where})`;
+
+const consentFacts = (familyId: string) => `(
+  SELECT coalesce(json_agg(json_build_object('givenAt', c.given_at, 'expiresAt', c.expires_at,
+                                             'withdrawnAt', c.withdrawn_at, 'scope', c.scope,
+                                             'agencyIds', ARRAY(SELECT ca.agency_id::text FROM consent_agencies ca
+                                                                 WHERE ca.consent_id = c.id))), '[]'::json)
+    FROM consents c WHERE c.family_id = ${familyId}::uuid)`;
+
 /** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
 @Injectable()
 export class ReferralsRepository {
@@ -286,63 +305,58 @@ export class ReferralsRepository {
 
   // ---------- facts for the creation and send-time rules (inside the caller's transaction) ----------
 
-  async services(m: EntityManager, ids: readonly string[]): Promise<ServiceRow[]> {
-    const valid = ids.filter(isId);
-    if (!valid.length) return [];
-    const rows: Raw[] = await m.query(
-      `SELECT s.id, s.agency_id, s.accepting_referrals, s.min_age_years, s.max_age_years,
-              COALESCE(array_agg(sa.area_id::text) FILTER (WHERE sa.area_id IS NOT NULL), '{}'::text[]) AS area_ids
-         FROM services s LEFT JOIN service_areas sa ON sa.service_id = s.id
-        WHERE s.id = ANY($1::uuid[])
-        GROUP BY s.id`,
-      [valid],
+  /**
+   * What the creation rules need, in one statement: the service (null when there is none) and the
+   * named members (whichever family they belong to; the rules check that).
+   */
+  async creationFacts(
+    m: EntityManager,
+    serviceId: string,
+    memberIds: readonly string[],
+  ): Promise<{ service: ServiceRow | null; members: MemberFacts[] }> {
+    const p = new SqlParams();
+    const [row]: Raw[] = await m.query(
+      `SELECT ${serviceFacts(p.add(isId(serviceId) ? serviceId : null))} AS service,
+              ${memberFacts('family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`,
+      p.values,
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      agencyId: r.agency_id as string,
-      acceptingReferrals: r.accepting_referrals as boolean,
-      minAgeYears: (r.min_age_years as number | null) ?? null,
-      maxAgeYears: (r.max_age_years as number | null) ?? null,
-      areaIds: r.area_ids as string[],
-    }));
+    return { service: row.service as ServiceRow | null, members: row.members as MemberFacts[] };
   }
 
-  async members(m: EntityManager, ids: readonly string[]): Promise<MemberFacts[]> {
-    const valid = ids.filter(isId);
-    if (!valid.length) return [];
-    const rows: Raw[] = await m.query(
-      `SELECT id, family_id, role, date_of_birth::text AS date_of_birth FROM family_members WHERE id = ANY($1::uuid[])`,
-      [valid],
+  /** What the send rules need, in one statement: the service, the referral's children, the family's consents. */
+  async sendFacts(
+    m: EntityManager,
+    referral: { id: string; serviceId: string; familyId: string },
+  ): Promise<{ service: ServiceRow | null; children: MemberFacts[]; consents: ConsentFacts[] }> {
+    const p = new SqlParams();
+    const [row]: Raw[] = await m.query(
+      `SELECT ${serviceFacts(p.add(referral.serviceId))} AS service,
+              ${memberFacts(
+                'referral_children rc JOIN family_members fm ON fm.id = rc.member_id',
+                `rc.referral_id = ${p.add(referral.id)}`,
+              )} AS children,
+              ${consentFacts(p.add(referral.familyId))} AS consents`,
+      p.values,
     );
-    return rows.map(toMemberFacts);
-  }
-
-  async childrenOf(m: EntityManager, referralId: string): Promise<MemberFacts[]> {
-    const rows: Raw[] = await m.query(
-      `SELECT fm.id, fm.family_id, fm.role, fm.date_of_birth::text AS date_of_birth
-         FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
-        WHERE rc.referral_id = $1 ORDER BY fm.seq`,
-      [referralId],
-    );
-    return rows.map(toMemberFacts);
-  }
-
-  async consents(m: EntityManager, familyId: string): Promise<ConsentFacts[]> {
-    const rows: Raw[] = await m.query(
-      `SELECT c.given_at, c.expires_at, c.withdrawn_at, c.scope,
-              COALESCE(array_agg(ca.agency_id::text) FILTER (WHERE ca.agency_id IS NOT NULL), '{}'::text[]) AS agency_ids
-         FROM consents c LEFT JOIN consent_agencies ca ON ca.consent_id = c.id
-        WHERE c.family_id = $1
-        GROUP BY c.id`,
-      [familyId],
-    );
-    return rows.map((r) => ({
-      givenAt: r.given_at as Date,
-      expiresAt: (r.expires_at as Date | null) ?? null,
-      withdrawnAt: (r.withdrawn_at as Date | null) ?? null,
-      scope: r.scope as ConsentScope,
-      agencyIds: r.agency_ids as string[],
-    }));
+    // JSON carries timestamps as text.
+    const consents = row.consents as {
+      givenAt: string;
+      expiresAt: string | null;
+      withdrawnAt: string | null;
+      scope: ConsentScope;
+      agencyIds: string[];
+    }[];
+    const dateOrNull = (text: string | null) => (text === null ? null : new Date(text));
+    return {
+      service: row.service as ServiceRow | null,
+      children: row.children as MemberFacts[],
+      consents: consents.map((c) => ({
+        ...c,
+        givenAt: new Date(c.givenAt),
+        expiresAt: dateOrNull(c.expiresAt),
+        withdrawnAt: dateOrNull(c.withdrawnAt),
+      })),
+    };
   }
 
   // ---------- idempotency keys ----------

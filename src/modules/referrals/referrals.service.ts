@@ -308,9 +308,8 @@ export class ReferralsService {
     if (!norm.reason) throw ReferralErrors.textRequired('reason');
     if (norm.reason.length > MAX_REASON_LENGTH) throw ReferralErrors.textTooLong('reason', MAX_REASON_LENGTH);
     if (norm.childIds.length > MAX_CHILDREN_PER_REFERRAL) throw ReferralErrors.tooManyChildren();
-    const [service] = await this.repo.services(m, [norm.serviceId]);
+    const { service, members } = await this.repo.creationFacts(m, norm.serviceId, norm.childIds);
     if (!service) throw ReferralErrors.serviceMissing();
-    const members = await this.repo.members(m, norm.childIds);
     const childIds = request.childIds.filter((id, i, all) => all.indexOf(id) === i);
     const problem = childrenProblem(family.id, childIds, members);
     if (problem === 'NONE_NAMED') throw ReferralErrors.noChildren();
@@ -483,8 +482,7 @@ export class ReferralsService {
     family: FamilyEntity,
     at: Date,
   ): Promise<void> {
-    const [service] = await this.repo.services(m, [referral.serviceId]);
-    const children = await this.repo.childrenOf(m, referral.id);
+    const { service, children, consents } = await this.repo.sendFacts(m, referral);
     if (!service) throw ReferralErrors.serviceMissing();
     const eligibility = eligibilityProblem(
       service,
@@ -493,7 +491,7 @@ export class ReferralsService {
       dateInZone(at, this.config.reportingTimeZone),
     );
     if (eligibility) throw ReferralErrors.notEligible(eligibility);
-    const covered = consentCovers(await this.repo.consents(m, family.id), referral.agencyId, at);
+    const covered = consentCovers(consents, referral.agencyId, at);
     if (!covered && !referral.sharedWithoutConsent) throw ReferralErrors.consentRequired();
     if (!covered) {
       // The safeguarding exception is a decision that must be on record (the reason stays on the referral).
