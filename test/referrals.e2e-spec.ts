@@ -468,6 +468,10 @@ describe('referral state machine through the API', () => {
       const page3 = await t.gql(list, { first: 2, after: page2.data!.referrals.pageInfo.endCursor }, token);
       expect(ids(page3)).toEqual([routineNew.id]);
       expect(page3.data!.referrals.pageInfo.hasNextPage).toBe(false);
+      // Past the end: no rows, and still the filter's total.
+      const page4 = await t.gql(list, { first: 2, after: page3.data!.referrals.pageInfo.endCursor }, token);
+      expect(page4.data!.referrals).toMatchObject({ totalCount: 5, edges: [] });
+      expect(page2.data!.referrals.totalCount).toBe(5);
       expect(codeOf(await t.gql(list, { first: 101 }, token))).toBe('BAD_USER_INPUT');
       expect(codeOf(await t.gql(list, { after: 'garbage' }, token))).toBe('BAD_USER_INPUT');
       expect(codeOf(await t.gql(list, {}, p.board.token))).toBe('FORBIDDEN');

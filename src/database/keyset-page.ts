@@ -13,7 +13,9 @@ export class SqlParams {
 
 /**
  * One keyset page of a filtered query (one row more than `limit`, so the caller can tell whether
- * another page follows) and the filter's total count: two statements over the same FROM and WHERE.
+ * another page follows) and the filter's total count. The count rides on the page as an
+ * uncorrelated scalar subquery (computed once), so a page with rows is one statement; an empty page
+ * (no match, or a cursor past the end) asks for the count on its own.
  * `after` writes the keyset condition (with its own parameters) when there is a cursor.
  */
 export async function keysetPage<R>(
@@ -31,15 +33,19 @@ export async function keysetPage<R>(
   const { params } = query;
   const filter = query.where.length ? `WHERE ${query.where.join(' AND ')}` : '';
   const countValues = [...params.values];
+  const count = `SELECT count(*) AS total FROM ${query.from} ${filter}`;
   const keyset = query.after ? `${filter ? 'AND' : 'WHERE'} ${query.after(params)}` : '';
-  const rows: R[] = await db.query(
-    `SELECT ${query.select} FROM ${query.from} ${filter} ${keyset}
+  const rows: (R & { keyset_total?: string })[] = await db.query(
+    `SELECT ${query.select}, (${count}) AS keyset_total FROM ${query.from} ${filter} ${keyset}
       ORDER BY ${query.orderBy} LIMIT ${params.add(query.limit + 1)}`,
     params.values,
   );
-  const [{ total }]: { total: string }[] = await db.query(
-    `SELECT count(*) AS total FROM ${query.from} ${filter}`,
-    countValues,
-  );
+  let total: string;
+  if (rows.length) {
+    total = rows[0].keyset_total!;
+    for (const row of rows) delete row.keyset_total;
+  } else {
+    [{ total }] = (await db.query(count, countValues)) as { total: string }[];
+  }
   return { rows, total: Number(total) };
 }
