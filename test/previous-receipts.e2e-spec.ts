@@ -4,14 +4,7 @@
 import pg from 'pg';
 import { PREVIOUS_RECEIPT_MISMATCHES } from './support/previous-receipts.js';
 import { prng } from './support/prng.js';
-import {
-  act,
-  data,
-  draft,
-  family,
-  partnership,
-  type Partnership,
-} from './support/referral-fixtures.js';
+import { act, data, draft, family, partnership, type Partnership } from './support/referral-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { endPool } from './support/test-database.js';
 
@@ -60,21 +53,12 @@ describe('previous receipt of each referral', () => {
 
   it('a send through the API takes the latest earlier receipt by the same agency, back-dated or not', async () => {
     const f = await family(t, p);
-    const slt = await draft(t, p.lead.token, {
-      familyId: f.id,
-      serviceId: p.services.slt.id,
-      childIds: [f.james.id],
-    });
-    const visiting = await draft(t, p.lead.token, {
-      familyId: f.id,
-      serviceId: p.services.healthVisiting.id,
-      childIds: [f.april.id],
-    });
-    const outreach = await draft(t, p.lead.token, {
-      familyId: f.id,
-      serviceId: p.services.familyOutreach.id,
-      childIds: [f.james.id],
-    });
+    const drafted = (serviceId: string, childId: string) =>
+      draft(t, p.lead.token, { familyId: f.id, serviceId, childIds: [childId] });
+    // Two services of the health agency, and one of another agency.
+    const slt = await drafted(p.services.slt.id, f.james.id);
+    const visiting = await drafted(p.services.healthVisiting.id, f.april.id);
+    const outreach = await drafted(p.services.familyOutreach.id, f.james.id);
     const send = async (id: string, at: string) =>
       data(await act(t, 'send', p.lead.token, id, { at }), 'sendReferral');
 
@@ -96,7 +80,15 @@ describe('previous receipt of each referral', () => {
     const random = prng(20261122);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
     // Few distinct times, so that ties and equal receipts come up often.
-    const times = [null, daysAgo(400), daysAgo(300), daysAgo(200), daysAgo(200, 11), daysAgo(100), daysAgo(30)];
+    const times = [
+      null,
+      daysAgo(400),
+      daysAgo(300),
+      daysAgo(200),
+      daysAgo(200, 11),
+      daysAgo(100),
+      daysAgo(30),
+    ];
     const agencies = ['health', 'outreach'] as const;
     const ids: string[] = [];
     for (let round = 0; round < 60; round++) {
@@ -147,7 +139,10 @@ describe('previous receipt of each referral', () => {
       const drafts = await insertReferrals(
         t.db,
         f.id,
-        Array.from({ length: 16 }, (_, i) => ({ agency: i % 4 === 0 ? 'outreach' : 'health', receivedAt: null })),
+        Array.from({ length: 16 }, (_, i) => ({
+          agency: i % 4 === 0 ? 'outreach' : 'health',
+          receivedAt: null,
+        })),
       );
       const random = prng(7);
       // Eight transactions, each receiving two referrals (in either order, as a package would),
@@ -157,7 +152,9 @@ describe('previous receipt of each referral', () => {
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            for (const id of random() < 0.5 ? [drafts[2 * k], drafts[2 * k + 1]] : [drafts[2 * k + 1], drafts[2 * k]]) {
+            for (const id of random() < 0.5
+              ? [drafts[2 * k], drafts[2 * k + 1]]
+              : [drafts[2 * k + 1], drafts[2 * k]]) {
               await client.query(`UPDATE referrals SET status = 'SENT', received_at = $2 WHERE id = $1`, [
                 id,
                 daysAgo(1 + Math.floor(random() * 20)),

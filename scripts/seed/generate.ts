@@ -493,7 +493,10 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
     let previous: number | null = null;
     if (received !== null) {
       previous = previousReceipt(service.agencyIndex, received);
-      receiptsByAgency.set(service.agencyIndex, [...(receiptsByAgency.get(service.agencyIndex) ?? []), received]);
+      receiptsByAgency.set(service.agencyIndex, [
+        ...(receiptsByAgency.get(service.agencyIndex) ?? []),
+        received,
+      ]);
       events.push([ReferralStatus.SENT, received, referrer, null]);
       lastSend = Math.max(lastSend, received);
       agenciesReferred.add(service.agencyIndex);
