@@ -20,6 +20,8 @@ export interface BenchReport {
   databaseSize: string;
   counts: Record<string, number>;
   period: { from: string; to: string };
+  /** Average referrals per family page of scenario 1. */
+  familyPageReferrals?: number;
   runs: ScenarioRun[];
   statements: { scenario: string; server: string; label: string; perRequest: number }[];
   breakdowns: { label: string; rows: { query: string; perRequest: number }[] }[];
@@ -204,7 +206,10 @@ export function renderReport(report: BenchReport, analysis: string): string {
     '## Scenario 1: a lead professional’s family page',
     '',
     'One family with its area, members, lead professional, consents (giver, agencies) and every referral with service,',
-    'agency and events (with actor), requested by the family’s lead professional; 200 families of 40 lead professionals in rotation.',
+    'agency and events (with actor), requested by the family’s lead professional; 200 families of 40 lead professionals in rotation' +
+      (report.familyPageReferrals === undefined
+        ? '.'
+        : `, ${report.familyPageReferrals.toFixed(1)} referrals per family on average (the write scenario never touches these families).`),
     '',
     ...comparisonTable(report, '1'),
     '',

@@ -828,6 +828,7 @@ async function main(): Promise<void> {
       databaseSize: size[0].s,
       counts,
       period: fixtures.period,
+      familyPageReferrals: fixtures.familyPageReferrals,
       runs,
       statements,
       breakdowns,

@@ -308,6 +308,8 @@ export const LOGIN = /* GraphQL */ `
 export interface Fixtures {
   /** Families with the id of their lead professional. */
   familyPages: { familyId: string; leadId: string; leadEmail: string }[];
+  /** Average number of referrals on those family pages (the size of scenario 1's answers). */
+  familyPageReferrals: number;
   inboxes: { agencyId: string; staffId: string; staffEmail: string; sent: number }[];
   board: { id: string; email: string };
   metricsAgencyId: string;
@@ -348,6 +350,10 @@ export async function loadFixtures(
       WHERE f.lead_professional_id = ANY($1::uuid[]) ORDER BY md5(f.id::text) LIMIT $2`,
     [leadIds, options.familyPages ?? 200],
   );
+  const { rows: pageSize } = await db.query<{ n: string }>(
+    'SELECT (count(*)::float8 / greatest(cardinality($1::uuid[]), 1))::text AS n FROM referrals WHERE family_id = ANY($1::uuid[])',
+    [pages.map((p) => p.id)],
+  );
   const { rows: inboxes } = await db.query<{
     agency_id: string;
     sent: string;
@@ -377,10 +383,12 @@ export async function loadFixtures(
   const { rows: candidates } = await db.query<{ id: string; area_id: string; lead: string }>(
     `SELECT f.id, f.area_id, f.lead_professional_id AS lead FROM families f
       WHERE f.lead_professional_id = ANY($1::uuid[])
+        -- Never a family of the read scenarios: every run's writes would make those pages grow.
+        AND f.id <> ALL($2::uuid[])
         AND EXISTS (SELECT 1 FROM consents c WHERE c.family_id = f.id AND c.scope = 'ALL_PARTNERS'
                       AND c.withdrawn_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now() + interval '1 day'))
       ORDER BY md5(f.id::text) LIMIT 400`,
-    [leadIds],
+    [leadIds, pages.map((p) => p.id)],
   );
   // The candidate families go in as arrays (a lateral look-up per family keeps the plan small).
   const { rows: writes } = await db.query<{
@@ -439,6 +447,7 @@ export async function loadFixtures(
   }
   return {
     familyPages: pages.map((p) => ({ familyId: p.id, leadId: p.lead, leadEmail: emailOf.get(p.lead)! })),
+    familyPageReferrals: Number(pageSize[0].n),
     inboxes: inboxes
       .filter((i) => i.staff_id)
       .map((i) => ({

@@ -210,6 +210,15 @@ describe('synthetic data and the benchmark machinery', () => {
       expect(fx.board.email).toBe(`board@${SEED_EMAIL_DOMAIN}`);
       expect(fx.metricsAgencyId).toEqual(expect.any(String));
       expect(fx.bySize.length).toBeGreaterThan(0);
+      // Writes never go to the families of the read scenarios, so repeated runs leave those pages as seeded.
+      const pageFamilies = new Set(fx.familyPages.map((p) => p.familyId));
+      expect(fx.writes.length).toBeGreaterThan(0);
+      expect(fx.writes.filter((w) => pageFamilies.has(w.familyId))).toEqual([]);
+      const { rows } = await t.db.query(
+        'SELECT count(*)::float8 / 20 AS n FROM referrals WHERE family_id = ANY($1::uuid[])',
+        [[...pageFamilies]],
+      );
+      expect(fx.familyPageReferrals).toBeCloseTo(rows[0].n, 6);
     });
 
     it('serves the family page and the inbox from the ceiling with the same data as the API', async () => {
