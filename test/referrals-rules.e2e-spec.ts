@@ -374,8 +374,8 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       expect(t.statements() - before).toBe(6);
       before = t.statements();
       const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
-      // Caller look-up, BEGIN, referral, family, service with children and consents, the update, COMMIT.
-      expect(t.statements() - before).toBe(7);
+      // Caller look-up, BEGIN, referral with its family, service with children and consents, the update, COMMIT.
+      expect(t.statements() - before).toBe(6);
       expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
       const events = await t.db.query(
         'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',

@@ -5,6 +5,7 @@ import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../co
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import type { AuditAlong } from '../audit/audit.service.js';
+import type { FamilyEntity } from '../families/family.entity.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
 
@@ -110,6 +111,30 @@ export class ReferralsRepository {
     if (!isId(id)) return null;
     const rows: Raw[] = await this.q(m).query('SELECT * FROM referrals WHERE id = $1', [id]);
     return rows.length ? toReferral(rows[0]) : null;
+  }
+
+  /** The referral with its family's row, in one read: every access check needs both. */
+  async findWithFamily(
+    id: string,
+    m: EntityManager,
+  ): Promise<{ referral: ReferralType; family: FamilyEntity | null } | null> {
+    if (!isId(id)) return null;
+    const rows: Raw[] = await m.query(
+      `SELECT r.*, CASE WHEN f.id IS NOT NULL THEN json_build_object(
+                'id', f.id, 'reference', f.reference, 'name', f.name, 'areaId', f.area_id,
+                'leadProfessionalId', f.lead_professional_id, 'createdById', f.created_by_id,
+                'createdAt', f.created_at) END AS family_row
+         FROM referrals r LEFT JOIN families f ON f.id = r.family_id
+        WHERE r.id = $1`,
+      [id],
+    );
+    if (!rows.length) return null;
+    const family = rows[0].family_row as (Omit<FamilyEntity, 'createdAt'> & { createdAt: string }) | null;
+    return {
+      referral: toReferral(rows[0]),
+      // JSON carries the timestamp as text.
+      family: family && { ...family, createdAt: new Date(family.createdAt) },
+    };
   }
 
   /**

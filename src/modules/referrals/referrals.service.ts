@@ -19,7 +19,6 @@ import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
 import type { FamilyEntity } from '../families/family.entity.js';
-import { FamiliesRepository } from '../families/families.repository.js';
 import { mayUseFamilies } from '../families/families.rules.js';
 import { FamiliesService } from '../families/families.service.js';
 import type { CreateReferralInput, ReferralFilter } from './dto/referral.inputs.js';
@@ -107,7 +106,6 @@ export class ReferralsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ReferralsRepository,
     private readonly families: FamiliesService,
-    private readonly familiesRepo: FamiliesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -127,8 +125,7 @@ export class ReferralsService {
         });
     if (!mayUseFamilies(actor)) return denied('board');
     const found = await this.db.transaction(async (m) => {
-      const referral = await this.repo.findById(id, m);
-      const family = referral ? await this.familiesRepo.findById(referral.familyId, m) : null;
+      const { referral, family } = (await this.repo.findWithFamily(id, m)) ?? {};
       if (!referral || !family || !maySeeReferral(actor, referral, family)) return null;
       await this.audit.record(m, actor, {
         action: 'referral.read',
@@ -396,8 +393,7 @@ export class ReferralsService {
     const expectedVersion = opts.expectedVersion ?? null;
     if (!isId(id)) throw ReferralErrors.notFound();
     return this.db.transaction(async (m) => {
-      const current = await this.repo.findById(id, m);
-      const family = current ? await this.familiesRepo.findById(current.familyId, m) : null;
+      const { referral: current, family } = (await this.repo.findWithFamily(id, m)) ?? {};
       if (!current || !family || !maySeeReferral(actor, current, family)) throw ReferralErrors.notFound();
       if (!mayAct(actor, rule.side, current, family)) {
         throw rule.side === 'AGENCY'
