@@ -411,5 +411,46 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       ]);
       expect(sent.version).toBe(2);
     });
+
+    it("names the events' actors from the statement that reads the events", async () => {
+      const { referral } = await referralIn(t, p, 'ACCEPTED');
+      const read = async (eventFields: string) => {
+        const before = t.statements();
+        const res = await t.gql(
+          `query($id: ID!) { referral(id: $id) { id events { status ${eventFields} } } }`,
+          { id: referral.id },
+          p.healthStaff2.token,
+        );
+        expect(res.errors).toBeUndefined();
+        return { statements: t.statements() - before, events: res.data!.referral.events };
+      };
+      const bare = await read('');
+      const named = await read('actor { id name roles agency { id } }');
+      expect(named.statements).toBe(bare.statements);
+      const names = new Map(
+        (
+          await t.db.query('SELECT id, name FROM users WHERE id = ANY($1)', [[p.lead.id, p.healthStaff.id]])
+        ).rows.map((u) => [u.id, u.name]),
+      );
+      expect(named.events).toEqual([
+        {
+          status: 'DRAFT',
+          actor: { id: p.lead.id, name: names.get(p.lead.id), roles: ['LEAD_PROFESSIONAL'], agency: null },
+        },
+        {
+          status: 'SENT',
+          actor: { id: p.lead.id, name: names.get(p.lead.id), roles: ['LEAD_PROFESSIONAL'], agency: null },
+        },
+        {
+          status: 'ACCEPTED',
+          actor: {
+            id: p.healthStaff.id,
+            name: names.get(p.healthStaff.id),
+            roles: ['AGENCY_STAFF'],
+            agency: { id: p.agencies.health.id },
+          },
+        },
+      ]);
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { Role } from './enums.js';
 import { forbidden } from './errors.js';
 
-/** The caller's own user row, as shown to colleagues (no password hash). */
-export interface CallerProfile {
+/** A user's row as shown to colleagues (no password hash). */
+export interface UserProfile {
   id: string;
   email: string;
   name: string;
@@ -25,7 +25,7 @@ export interface Actor {
    * Read by the same statement as the access check, so a page that shows the caller (as a
    * family's lead professional, as the actor of an event) needs no second read of the row.
    */
-  profile?: CallerProfile;
+  profile?: UserProfile;
 }
 
 export const hasRole = (actor: Actor, role: Role): boolean => actor.roles.has(role);

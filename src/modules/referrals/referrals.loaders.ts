@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { UserProfile } from '../../common/actor.js';
 import { groupedBy, type RequestLoaders } from '../../graphql/request-loaders.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ChildRow, ReferralsRepository } from './referrals.repository.js';
@@ -30,11 +31,18 @@ export const referralChildrenLoader = (loaders: RequestLoaders, repo: ReferralsR
       ),
   );
 
-export const referralEventsLoader = (loaders: RequestLoaders, repo: ReferralsRepository) =>
+/** Events by referral; `withActors` receives the display rows of their actors, read in the same statement. */
+export const referralEventsLoader = (
+  loaders: RequestLoaders,
+  repo: ReferralsRepository,
+  withActors: (actors: UserProfile[]) => void,
+) =>
   loaders.get(
     'referrals.events',
     () =>
-      new DataLoader<string, ReferralEventType[]>(async (ids) =>
-        groupedBy(await repo.eventsByReferralIds(ids), ids, (e) => e.referralId),
-      ),
+      new DataLoader<string, ReferralEventType[]>(async (ids) => {
+        const { events, actors } = await repo.eventsByReferralIds(ids);
+        withActors(actors);
+        return groupedBy(events, ids, (e) => e.referralId);
+      }),
   );

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
+import type { UserProfile } from '../../common/actor.js';
+import type { ConsentScope, MemberRole, ReferralStatus, Role, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import type { AuditAlong } from '../audit/audit.service.js';
@@ -319,13 +320,32 @@ export class ReferralsRepository {
    * creates and sends at one clock reading) follow the lifecycle: the enum is declared in that order
    * and a referral reaches each status at most once.
    */
-  async eventsByReferralIds(referralIds: readonly string[]): Promise<ReferralEventType[]> {
-    if (!referralIds.length) return [];
+  /** Events, with the display row of each event's actor (a page that lists events names them). */
+  async eventsByReferralIds(
+    referralIds: readonly string[],
+  ): Promise<{ events: ReferralEventType[]; actors: UserProfile[] }> {
+    if (!referralIds.length) return { events: [], actors: [] };
     const rows: Raw[] = await this.db.query(
-      `SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[]) ORDER BY at, status, id`,
+      `SELECT e.*, u.email AS actor_email, u.name AS actor_name, u.roles::text[] AS actor_roles,
+              u.agency_id AS actor_agency_id, u.active AS actor_active, u.created_at AS actor_created_at
+         FROM referral_events e LEFT JOIN users u ON u.id = e.actor_id
+        WHERE e.referral_id = ANY($1::uuid[]) ORDER BY e.at, e.status, e.id`,
       [referralIds],
     );
-    return rows.map(toEvent);
+    const actors = new Map<string, UserProfile>();
+    for (const r of rows) {
+      if (r.actor_email === null || actors.has(r.actor_id as string)) continue;
+      actors.set(r.actor_id as string, {
+        id: r.actor_id as string,
+        email: r.actor_email as string,
+        name: r.actor_name as string,
+        roles: r.actor_roles as Role[],
+        agencyId: (r.actor_agency_id as string | null) ?? null,
+        active: r.actor_active as boolean,
+        createdAt: r.actor_created_at as Date,
+      });
+    }
+    return { events: rows.map(toEvent), actors: [...actors.values()] };
   }
 
   // ---------- facts for the creation and send-time rules (inside the caller's transaction) ----------

@@ -157,8 +157,12 @@ export class ReferralsResolver {
   }
 
   @ResolveField(() => [ReferralEventType])
-  events(@Parent() referral: ReferralType, @Loaders() loaders: RequestLoaders) {
-    return this.referralsService.events(referral, loaders);
+  events(
+    @Parent() referral: ReferralType,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+  ) {
+    return this.referralsService.events(actor, referral, loaders);
   }
 }
 

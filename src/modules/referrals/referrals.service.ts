@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Actor } from '../../common/actor.js';
+import type { Actor, UserProfile } from '../../common/actor.js';
 import { assertNotInFuture, dateInZone } from '../../common/dates.js';
 import { Role, Urgency } from '../../common/enums.js';
 import { DomainError, ErrorCode, badInput, conflict } from '../../common/errors.js';
@@ -17,6 +17,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { AuditService } from '../audit/audit.service.js';
+import { UsersService } from '../users/users.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
 import type { FamilyEntity } from '../families/family.entity.js';
 import { mayUseFamilies } from '../families/families.rules.js';
@@ -106,6 +107,7 @@ export class ReferralsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ReferralsRepository,
     private readonly families: FamiliesService,
+    private readonly users: UsersService,
     private readonly audit: AuditService,
   ) {}
 
@@ -206,8 +208,9 @@ export class ReferralsService {
     return referralChildrenLoader(loaders, this.repo).load(referral.id);
   }
 
-  events(referral: ReferralType, loaders: RequestLoaders) {
-    return referralEventsLoader(loaders, this.repo).load(referral.id);
+  events(actor: Actor, referral: ReferralType, loaders: RequestLoaders) {
+    const keepActors = (actors: UserProfile[]) => this.users.keepForDisplay(actor, actors, loaders);
+    return referralEventsLoader(loaders, this.repo, keepActors).load(referral.id);
   }
 
   waitingDays(referral: ReferralType): number | null {

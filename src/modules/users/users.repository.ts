@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CallerProfile } from '../../common/actor.js';
+import type { UserProfile } from '../../common/actor.js';
 import { Role } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { rowsWhereIn } from '../../database/plain-rows.js';
 import { UserEntity } from './user.entity.js';
 
 /** What the auth guard needs per request, read in one round trip. */
-export interface UserAccessRow extends CallerProfile {
+export interface UserAccessRow extends UserProfile {
   revoked: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../../common/actor.js';
+import type { Actor, UserProfile } from '../../common/actor.js';
 import { requireAnyRole } from '../../common/actor.js';
 import { Role } from '../../common/enums.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
@@ -41,6 +41,15 @@ export class UsersService {
    */
   userForDisplay(actor: Actor, id: string, loaders: RequestLoaders) {
     return userLoader(loaders, this.repo, actor.profile).load(id);
+  }
+
+  /**
+   * Rows another module read along with its own (an event's actor), kept for `userForDisplay` in
+   * this request so they are not read again.
+   */
+  keepForDisplay(actor: Actor, users: readonly UserProfile[], loaders: RequestLoaders): void {
+    const loader = userLoader(loaders, this.repo, actor.profile);
+    for (const user of users) loader.prime(user.id, user);
   }
 
   async create(actor: Actor, input: CreateUserInput) {
