@@ -325,11 +325,15 @@ export class ReferralsRepository {
     referralIds: readonly string[],
   ): Promise<{ events: ReferralEventType[]; actors: UserProfile[] }> {
     if (!referralIds.length) return { events: [], actors: [] };
+    // The actors are looked up by primary key from the events' few distinct ids: a plain join lets
+    // the planner hash the whole users table for a page's twenty events.
     const rows: Raw[] = await this.db.query(
-      `SELECT e.*, u.email AS actor_email, u.name AS actor_name, u.roles::text[] AS actor_roles,
+      `WITH e AS MATERIALIZED (SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[])),
+            u AS (SELECT * FROM users WHERE id = ANY(ARRAY(SELECT DISTINCT actor_id FROM e)))
+       SELECT e.*, u.email AS actor_email, u.name AS actor_name, u.roles::text[] AS actor_roles,
               u.agency_id AS actor_agency_id, u.active AS actor_active, u.created_at AS actor_created_at
-         FROM referral_events e LEFT JOIN users u ON u.id = e.actor_id
-        WHERE e.referral_id = ANY($1::uuid[]) ORDER BY e.at, e.status, e.id`,
+         FROM e LEFT JOIN u ON u.id = e.actor_id
+        ORDER BY e.at, e.status, e.id`,
       [referralIds],
     );
     const actors = new Map<string, UserProfile>();
