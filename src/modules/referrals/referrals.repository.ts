@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
-import type { ConsentScope, MemberRole, ReferralStatus, Role, Urgency } from '../../common/enums.js';
+import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import type { AuditAlong } from '../audit/audit.service.js';
 import type { FamilyEntity } from '../families/family.entity.js';
+import { toUserProfile, userProfileColumns } from '../users/user-profile.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
 
@@ -330,24 +331,15 @@ export class ReferralsRepository {
     const rows: Raw[] = await this.db.query(
       `WITH e AS MATERIALIZED (SELECT * FROM referral_events WHERE referral_id = ANY($1::uuid[])),
             u AS (SELECT * FROM users WHERE id = ANY(ARRAY(SELECT DISTINCT actor_id FROM e)))
-       SELECT e.*, u.email AS actor_email, u.name AS actor_name, u.roles::text[] AS actor_roles,
-              u.agency_id AS actor_agency_id, u.active AS actor_active, u.created_at AS actor_created_at
+       SELECT e.*, ${userProfileColumns('u', 'actor.')}
          FROM e LEFT JOIN u ON u.id = e.actor_id
         ORDER BY e.at, e.status, e.id`,
       [referralIds],
     );
     const actors = new Map<string, UserProfile>();
     for (const r of rows) {
-      if (r.actor_email === null || actors.has(r.actor_id as string)) continue;
-      actors.set(r.actor_id as string, {
-        id: r.actor_id as string,
-        email: r.actor_email as string,
-        name: r.actor_name as string,
-        roles: r.actor_roles as Role[],
-        agencyId: (r.actor_agency_id as string | null) ?? null,
-        active: r.actor_active as boolean,
-        createdAt: r.actor_created_at as Date,
-      });
+      const actor = toUserProfile(r, 'actor.');
+      if (actor) actors.set(actor.id, actor);
     }
     return { events: rows.map(toEvent), actors: [...actors.values()] };
   }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
-import { Role } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { rowsWhereIn } from '../../database/plain-rows.js';
+import { toUserProfile, userProfileColumns } from './user-profile.js';
 import { UserEntity } from './user.entity.js';
 
 /** What the auth guard needs per request, read in one round trip. */
@@ -42,33 +42,13 @@ export class UsersRepository {
 
   async accessRow(userId: string, tokenId: string): Promise<UserAccessRow | null> {
     if (!isId(userId) || !isId(tokenId)) return null;
-    const rows: {
-      id: string;
-      email: string;
-      name: string;
-      roles: Role[];
-      agency_id: string | null;
-      active: boolean;
-      created_at: Date;
-      revoked: boolean;
-    }[] = await this.db.query(
-      `SELECT u.id, u.email, u.name, u.roles::text[] AS roles, u.agency_id, u.active, u.created_at,
-                EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
-           FROM users u WHERE u.id = $1`,
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT ${userProfileColumns('u')}, EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
+         FROM users u WHERE u.id = $1`,
       [userId, tokenId],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      roles: row.roles,
-      agencyId: row.agency_id,
-      active: row.active,
-      createdAt: row.created_at,
-      revoked: row.revoked,
-    };
+    const profile = rows.length ? toUserProfile(rows[0]) : null;
+    return profile && { ...profile, revoked: rows[0].revoked as boolean };
   }
 
   insert(manager: EntityManager, user: Partial<UserEntity>): Promise<UserEntity> {
