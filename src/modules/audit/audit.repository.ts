@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { SqlParams } from '../../database/keyset-page.js';
+import { SqlParams } from '../../database/keyset-page.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 
 export interface AuditEventRow {
@@ -13,11 +13,11 @@ export interface AuditEventRow {
   details?: Record<string, unknown> | null;
 }
 
-/** A query that must return a row for an audit event to be written (see `insertIf`). */
-export interface AuditCondition {
-  sql: string;
-  params: unknown[];
-}
+/**
+ * A query that must return a row for an audit event to be written (see `insertIf`), written with
+ * its parameters added to the statement's own.
+ */
+export type AuditCondition = (params: SqlParams) => string;
 
 @Injectable()
 export class AuditRepository {
@@ -49,20 +49,11 @@ export class AuditRepository {
 
   /** One statement: the row is inserted only when `condition` returns a row. True when inserted. */
   async insertIf(row: AuditEventRow, condition: AuditCondition): Promise<boolean> {
-    const values = [
-      row.actorId,
-      row.requestId,
-      row.action,
-      row.entityType,
-      row.entityId,
-      row.details ?? null,
-    ];
-    // The condition's own $n placeholders follow the six of the row.
-    const sql = condition.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + values.length}`);
+    const params = new SqlParams();
+    const source = `(SELECT WHERE EXISTS (${condition(params)})) AS condition_holds`;
     const inserted: unknown[] = await this.db.query(
-      `INSERT INTO audit_events (actor_id, request_id, action, entity_type, entity_id, details)
-       SELECT $1, $2, $3, $4, $5, $6::jsonb WHERE EXISTS (${sql}) RETURNING id`,
-      [...values, ...condition.params],
+      `${this.insertFrom(params, source, row)} RETURNING id`,
+      params.values,
     );
     return inserted.length === 1;
   }

@@ -12,8 +12,8 @@ import {
   pageSize,
   toConnection,
 } from '../../common/pagination.js';
-import type { AuditEventEntity } from './audit-event.entity.js';
 import type { SqlParams } from '../../database/keyset-page.js';
+import type { AuditEventEntity } from './audit-event.entity.js';
 import { type AuditCondition, type AuditEventRow, AuditRepository } from './audit.repository.js';
 
 /**
@@ -67,8 +67,8 @@ export class AuditService {
   }
 
   /**
-   * Records the event only if `condition` (a query with its own $1, $2… parameters) returns a
-   * row, in one statement: the check and the audit row are one transaction. True when recorded.
+   * Records the event only if `condition` returns a row, in one statement: the check and the audit
+   * row are one transaction. True when recorded.
    */
   recordIf(actor: Actor | null, event: AuditInput, condition: AuditCondition): Promise<boolean> {
     return this.repository.insertIf(rowFor(actor, event), condition);

@@ -37,10 +37,9 @@ export class FamiliesRepository {
 
   /** Holds while the family still has the lead professional a read's access was decided on. */
   stillLedBy(familyId: string, leadProfessionalId: string | null): AuditCondition {
-    return {
-      sql: 'SELECT 1 FROM families WHERE id = $1 AND lead_professional_id IS NOT DISTINCT FROM $2',
-      params: [familyId, leadProfessionalId],
-    };
+    return (p) =>
+      `SELECT 1 FROM families WHERE id = ${p.add(familyId)}::uuid
+          AND lead_professional_id IS NOT DISTINCT FROM ${p.add(leadProfessionalId)}::uuid`;
   }
 
   /**
