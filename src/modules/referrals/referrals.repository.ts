@@ -5,8 +5,9 @@ import type { UserProfile } from '../../common/actor.js';
 import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
+import { columnList } from '../../database/plain-rows.js';
 import type { AuditAlong } from '../audit/audit.service.js';
-import type { FamilyEntity } from '../families/family.entity.js';
+import { FamilyEntity } from '../families/family.entity.js';
 import { toUserProfile, userProfileColumns } from '../users/user-profile.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import type { ConsentFacts, MemberFacts, ServiceFacts, TransitionRule } from './referrals.rules.js';
@@ -122,12 +123,9 @@ export class ReferralsRepository {
   ): Promise<{ referral: ReferralType; family: FamilyEntity | null } | null> {
     if (!isId(id)) return null;
     const rows: Raw[] = await m.query(
-      `SELECT r.*, CASE WHEN f.id IS NOT NULL THEN json_build_object(
-                'id', f.id, 'reference', f.reference, 'name', f.name, 'areaId', f.area_id,
-                'leadProfessionalId', f.lead_professional_id, 'createdById', f.created_by_id,
-                'createdAt', f.created_at) END AS family_row
-         FROM referrals r LEFT JOIN families f ON f.id = r.family_id
-        WHERE r.id = $1`,
+      `SELECT r.*, (SELECT to_json(f) FROM (SELECT ${columnList(this.db, FamilyEntity)} FROM families t
+                                              WHERE t.id = r.family_id) f) AS family_row
+         FROM referrals r WHERE r.id = $1`,
       [id],
     );
     if (!rows.length) return null;
@@ -319,9 +317,9 @@ export class ReferralsRepository {
   /**
    * Oldest first; a back-dated send can sort before the draft's creation. Equal stamps (a package
    * creates and sends at one clock reading) follow the lifecycle: the enum is declared in that order
-   * and a referral reaches each status at most once.
+   * and a referral reaches each status at most once. Each event comes with the display row of its
+   * actor, since a page that lists events names them.
    */
-  /** Events, with the display row of each event's actor (a page that lists events names them). */
   async eventsByReferralIds(
     referralIds: readonly string[],
   ): Promise<{ events: ReferralEventType[]; actors: UserProfile[] }> {
