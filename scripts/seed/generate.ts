@@ -461,11 +461,15 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
   // Receipts so far per agency, for each referral's previous receipt by the same agency (the
   // column the database's triggers keep; the seed loads with them off and writes it itself).
   const receiptsByAgency = new Map<number, number[]>();
+  /** The latest receipt by the agency before `received`; `received` then joins the agency's receipts. */
   const previousReceipt = (agencyIndex: number, received: number): number | null => {
+    let receipts = receiptsByAgency.get(agencyIndex);
+    if (!receipts) receiptsByAgency.set(agencyIndex, (receipts = []));
     let previous: number | null = null;
-    for (const t of receiptsByAgency.get(agencyIndex) ?? []) {
+    for (const t of receipts) {
       if (t < received && (previous === null || t > previous)) previous = t;
     }
+    receipts.push(received);
     return previous;
   };
 
@@ -493,10 +497,6 @@ export function generateFamily(ctx: GenerationContext, index: number): FamilyRow
     let previous: number | null = null;
     if (received !== null) {
       previous = previousReceipt(service.agencyIndex, received);
-      receiptsByAgency.set(service.agencyIndex, [
-        ...(receiptsByAgency.get(service.agencyIndex) ?? []),
-        received,
-      ]);
       events.push([ReferralStatus.SENT, received, referrer, null]);
       lastSend = Math.max(lastSend, received);
       agenciesReferred.add(service.agencyIndex);
