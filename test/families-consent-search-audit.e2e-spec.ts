@@ -151,6 +151,47 @@ describe('consent, search, pagination and audit', () => {
     });
   });
 
+  describe("a lead professional's family page", () => {
+    const PAGE = `query($id: ID!) { family(id: $id) { ...Page } }
+      fragment Page on Family { id members { id givenName familyName dateOfBirth role }
+        ... on Family { consents { id scope purpose givenAt expiresAt withdrawnAt active
+                                   givenBy { id givenName } agencies { id } } } }`;
+    const read = async (token: string, id: string) => {
+      const before = t.statements();
+      const res = await t.gql(PAGE, { id }, token);
+      expect(res.errors).toBeUndefined();
+      return { statements: t.statements() - before, family: res.data!.family };
+    };
+
+    it('brings members and consents in the statement that reads the family, with the same values as any other read', async () => {
+      const f = await family();
+      const named = await consent(f.id, f.members[0].id, {
+        scope: 'SPECIFIC_AGENCIES',
+        agencyIds: [agencyB, agencyA],
+      });
+      const withdrawn = await consent(f.id, f.members[0].id, { expiresAt: isoDaysFromNow(30) });
+      expect((await t.gql(WITHDRAW, { id: withdrawn.data!.recordConsent.id }, lead)).errors).toBeUndefined();
+      const expiring = await consent(f.id, f.members[0].id, { expiresAt: isoDaysFromNow(90) });
+      expect([named, withdrawn, expiring].map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
+      const byLead = await read(lead, f.id);
+      // The caller's look-up, then the family with its members, consents and audit row.
+      expect(byLead.statements).toBe(2);
+      expect(byLead.family.members.map((m: { givenName: string }) => m.givenName)).toEqual([
+        'Mum',
+        'Eleven',
+        'Twelve',
+        'Gran',
+      ]);
+      expect(byLead.family.consents).toHaveLength(3);
+      expect(byLead.family.consents.map((c: { active: boolean }) => c.active)).toEqual([true, false, true]);
+      expect(byLead.family.consents[1].withdrawnAt).toEqual(expect.any(String));
+      // An admin's read takes the family, members and consents in statements of their own.
+      const byAdmin = await read(admin, f.id);
+      expect(byAdmin.statements).toBeGreaterThan(byLead.statements);
+      expect(byLead.family).toEqual(byAdmin.family);
+    });
+  });
+
   describe('families search and pagination', () => {
     it('finds families by a case-insensitive fragment of the name, the reference or a member name', async () => {
       const searchLead = await createUser(t.db, { roles: [Role.LEAD_PROFESSIONAL] });

@@ -85,6 +85,40 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     return used;
   }
 
+  it("reads the families and children a page shows in the page's own statement", async () => {
+    const { service, token } = await seed(10);
+    const viaNodes = `query($f: ReferralFilter) { referrals(first: 10, filter: $f) {
+      nodes { id family { id name reference } children { id givenName familyName dateOfBirth role } } } }`;
+    const viaEdges = `query($f: ReferralFilter) { referrals(first: 10, filter: $f) { edges { node { ...Row } } } }
+      fragment Row on Referral { id ... on Referral { family { id name reference } } children { ...Child } }
+      fragment Child on FamilyMember { id givenName familyName dateOfBirth role }`;
+    const read = async (query: string, pick: (list: any) => any[]) => {
+      const before = t.statements();
+      const list = pick(data(await t.gql(query, { f: { serviceId: service.id } }, token), 'referrals'));
+      return { statements: t.statements() - before, list };
+    };
+    const nodes = await read(viaNodes, (l) => l.nodes);
+    const edges = await read(viaEdges, (l) => l.edges.map((e: { node: unknown }) => e.node));
+    // The caller's look-up, then the page with its families and children.
+    expect(nodes.statements).toBe(2);
+    expect(edges.statements).toBe(2);
+    expect(edges.list).toEqual(nodes.list);
+    // The same values as the database holds, children in family order.
+    const { rows } = await t.db.query(
+      `SELECT r.id, json_build_object('id', f.id, 'name', f.name, 'reference', f.reference) AS family,
+              json_agg(json_build_object('id', fm.id, 'givenName', fm.given_name, 'familyName', fm.family_name,
+                                         'dateOfBirth', fm.date_of_birth::text, 'role', fm.role) ORDER BY fm.seq) AS children
+         FROM referrals r JOIN families f ON f.id = r.family_id
+         JOIN referral_children rc ON rc.referral_id = r.id JOIN family_members fm ON fm.id = rc.member_id
+        WHERE r.service_id = $1 GROUP BY r.id, f.id`,
+      [service.id],
+    );
+    expect(nodes.list).toHaveLength(10);
+    expect([...nodes.list].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      rows.sort((a, b) => a.id.localeCompare(b.id)),
+    );
+  });
+
   it('is the same for 10 and for 100 referrals, for agency staff and for an admin', async () => {
     const small = await seed(10);
     const large = await seed(100);

@@ -49,3 +49,36 @@ export function rowsWhereIn<T>(
     [ids],
   );
 }
+
+/**
+ * A JSON array of the entity's rows that match `where` (table alias `t`), ordered by `orderBy`
+ * over the entity's property names (`x."seq"`), as a scalar subquery. One statement can bring
+ * several such lists along with its own row.
+ */
+export function jsonRows(
+  db: DataSource,
+  entity: EntityTarget<ObjectLiteral>,
+  where: string,
+  orderBy: string,
+  extraColumns = '',
+): string {
+  const table = db.getMetadata(entity).tableName;
+  return `(SELECT coalesce(json_agg(x ORDER BY ${orderBy}), '[]'::json)
+             FROM (SELECT ${columnList(db, entity)}${extraColumns ? `, ${extraColumns}` : ''}
+                     FROM "${table}" t WHERE ${where}) x)`;
+}
+
+/**
+ * Rows read as JSON (jsonRows), shaped as the same rows read directly: JSON carries timestamps
+ * as text and bigints as numbers, where pg gives Dates and strings.
+ */
+export function rowsFromJson<T>(db: DataSource, entity: EntityTarget<T & ObjectLiteral>, json: unknown): T[] {
+  const columns = db.getMetadata(entity).columns;
+  const dates = columns.filter((c) => c.type === 'timestamptz').map((c) => c.propertyName);
+  const bigints = columns.filter((c) => c.type === 'bigint').map((c) => c.propertyName);
+  return (json as Record<string, unknown>[]).map((row) => {
+    for (const name of dates) if (row[name] != null) row[name] = new Date(row[name] as string);
+    for (const name of bigints) if (row[name] != null) row[name] = String(row[name]);
+    return row as T;
+  });
+}

@@ -3,7 +3,7 @@ import { groupedBy, keyedById, type RequestLoaders } from '../../graphql/request
 import type { ConsentEntity } from './consent.entity.js';
 import type { FamilyMemberEntity } from './family-member.entity.js';
 import type { FamilyEntity } from './family.entity.js';
-import type { FamiliesRepository } from './families.repository.js';
+import type { ConsentRow, FamiliesRepository, FamilyRead } from './families.repository.js';
 import type { LeadProfessionalAssignmentEntity } from './lead-professional-assignment.entity.js';
 
 export const familyLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
@@ -19,12 +19,40 @@ export const membersLoader = (loaders: RequestLoaders, repo: FamiliesRepository)
     () =>
       new DataLoader<string, FamilyMemberEntity[]>(async (ids) => {
         const members = await repo.membersByFamilyIds(ids);
-        // A consent's giver or a referral's child is usually one of these: no second query for it.
-        const byId = memberLoader(loaders, repo);
-        for (const member of members) byId.prime(member.id, member);
+        keepMembersById(loaders, repo, members);
         return groupedBy(members, ids, (m) => m.familyId);
       }),
   );
+
+// A consent's giver or a referral's child is usually one of a family's members: no second query for it.
+const keepMembersById = (
+  loaders: RequestLoaders,
+  repo: FamiliesRepository,
+  members: FamilyMemberEntity[],
+) => {
+  const byId = memberLoader(loaders, repo);
+  for (const member of members) byId.prime(member.id, member);
+};
+
+// The agencies each consent names come with it, so they need no query of their own.
+const withoutAgencyIds = (loaders: RequestLoaders, repo: FamiliesRepository, rows: ConsentRow[]) => {
+  const agencyIds = consentAgencyIdsLoader(loaders, repo);
+  return rows.map(({ agencyIds: named, ...consent }): ConsentEntity => {
+    agencyIds.prime(consent.id, named);
+    return consent;
+  });
+};
+
+/** Primes the loaders with the lists a family read brought along (FamiliesRepository.findAuditedForLead). */
+export function keepFamilyRead(loaders: RequestLoaders, repo: FamiliesRepository, read: FamilyRead): void {
+  if (read.members) {
+    membersLoader(loaders, repo).prime(read.family.id, read.members);
+    keepMembersById(loaders, repo, read.members);
+  }
+  if (read.consents) {
+    consentsLoader(loaders, repo).prime(read.family.id, withoutAgencyIds(loaders, repo, read.consents));
+  }
+}
 
 export const memberLoader = (loaders: RequestLoaders, repo: FamiliesRepository) =>
   loaders.get(
@@ -49,13 +77,7 @@ export const consentsLoader = (loaders: RequestLoaders, repo: FamiliesRepository
     'families.consentsByFamily',
     () =>
       new DataLoader<string, ConsentEntity[]>(async (ids) => {
-        const rows = await repo.consentsByFamilyIds(ids);
-        // The agencies each consent names come with it, so they need no query of their own.
-        const agencyIds = consentAgencyIdsLoader(loaders, repo);
-        const consents = rows.map(({ agencyIds: named, ...consent }) => {
-          agencyIds.prime(consent.id, named);
-          return consent;
-        });
+        const consents = withoutAgencyIds(loaders, repo, await repo.consentsByFamilyIds(ids));
         return groupedBy(consents, ids, (c) => c.familyId);
       }),
   );

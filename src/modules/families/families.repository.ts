@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
-import { columnList, rowsWhereIn } from '../../database/plain-rows.js';
+import { columnList, jsonRows, rowsFromJson, rowsWhereIn } from '../../database/plain-rows.js';
 import type { AuditCondition } from '../audit/audit.repository.js';
 import type { AuditAlong } from '../audit/audit.service.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
@@ -23,6 +23,24 @@ export interface FamilyListFilter {
   search: string | null;
   areaId: string | null;
 }
+
+/** What a family read can bring along in its own statement, for a page that shows it. */
+export interface FamilyReadIncludes {
+  members: boolean;
+  consents: boolean;
+}
+
+export type ConsentRow = ConsentEntity & { agencyIds: string[] };
+
+/** A family row and, when asked for, its members and consents. */
+export interface FamilyRead {
+  family: FamilyEntity;
+  members?: FamilyMemberEntity[];
+  consents?: ConsentRow[];
+}
+
+/** The ids of the agencies a consent (`t`) names. */
+const CONSENT_AGENCY_IDS = `ARRAY(SELECT ca.agency_id FROM consent_agencies ca WHERE ca.consent_id = t.id) AS "agencyIds"`;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -51,15 +69,46 @@ export class FamiliesRepository {
     id: string,
     leadProfessionalId: string,
     audit: AuditAlong,
-  ): Promise<FamilyEntity | null> {
+    include: FamilyReadIncludes = { members: false, consents: false },
+  ): Promise<FamilyRead | null> {
     const p = new SqlParams();
-    const rows: FamilyEntity[] = await this.db.query(
-      `WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${p.add(id)}),
-            audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${p.add(leadProfessionalId)}`)})
-       SELECT * FROM f`,
+    const familyId = p.add(id);
+    const lead = p.add(leadProfessionalId);
+    // The lists are read only for the family's own lead professional; anyone else's access is
+    // decided afterwards, and their lists are read then if they may see them.
+    const ifLead = (list: string) => `CASE WHEN f."leadProfessionalId" = ${lead} THEN ${list} END`;
+    const along = [
+      ...(include.members
+        ? [
+            `${ifLead(jsonRows(this.db, FamilyMemberEntity, 't.family_id = f.id', 'x."seq"'))} AS members_json`,
+          ]
+        : []),
+      ...(include.consents ? [`${ifLead(this.consentsJson('f.id'))} AS consents_json`] : []),
+    ];
+    const rows: (FamilyEntity & { members_json?: unknown; consents_json?: unknown })[] = await this.db.query(
+      `WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${familyId}),
+            audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${lead}`)})
+       SELECT ${['f.*', ...along].join(', ')} FROM f`,
       p.values,
     );
-    return rows[0] ?? null;
+    if (!rows.length) return null;
+    const { members_json: members, consents_json: consents, ...family } = rows[0];
+    return {
+      family,
+      members: members ? rowsFromJson(this.db, FamilyMemberEntity, members) : undefined,
+      consents: consents ? rowsFromJson<ConsentRow>(this.db, ConsentEntity, consents) : undefined,
+    };
+  }
+
+  /** A family's consents with the agencies each names, as JSON (see consentsByFamilyIds). */
+  private consentsJson(familyId: string): string {
+    return jsonRows(
+      this.db,
+      ConsentEntity,
+      `t.family_id = ${familyId}`,
+      'x."givenAt", x."id"',
+      CONSENT_AGENCY_IDS,
+    );
   }
 
   async findByIds(ids: readonly string[]): Promise<FamilyEntity[]> {
@@ -209,13 +258,10 @@ export class FamiliesRepository {
   }
 
   /** The families' consents, each with the ids of the agencies it names. */
-  async consentsByFamilyIds(
-    familyIds: readonly string[],
-  ): Promise<(ConsentEntity & { agencyIds: string[] })[]> {
+  async consentsByFamilyIds(familyIds: readonly string[]): Promise<ConsentRow[]> {
     if (!familyIds.length) return [];
     return this.db.query(
-      `SELECT ${columnList(this.db, ConsentEntity)},
-              ARRAY(SELECT ca.agency_id FROM consent_agencies ca WHERE ca.consent_id = t.id) AS "agencyIds"
+      `SELECT ${columnList(this.db, ConsentEntity)}, ${CONSENT_AGENCY_IDS}
          FROM consents t WHERE t.family_id = ANY($1::uuid[]) ORDER BY t.given_at, t.id`,
       [familyIds],
     );

@@ -1,7 +1,9 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Actor } from '../../common/actor.js';
 import { CurrentActor, Loaders } from '../../graphql/context.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { selectedFieldNames } from '../../graphql/selection.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { AgencyType, AreaType } from '../directory/dto/directory.types.js';
 import { UserType } from '../users/dto/user.type.js';
@@ -29,8 +31,12 @@ export class FamiliesResolver {
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }) id: string,
     @Loaders() loaders: RequestLoaders,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.service.family(actor, id, loaders);
+    // A page that shows members or consents reads them with the family, not in statements of their own.
+    const shown = selectedFieldNames(info, []);
+    const include = { members: shown.has('members'), consents: shown.has('consents') };
+    return this.service.family(actor, id, loaders, include);
   }
 
   @Query(() => FamilyConnection, { name: 'families' })

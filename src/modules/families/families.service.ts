@@ -29,10 +29,11 @@ import {
   consentAgencyIdsLoader,
   consentsLoader,
   familyLoader,
+  keepFamilyRead,
   memberLoader,
   membersLoader,
 } from './families.loaders.js';
-import { FamiliesRepository } from './families.repository.js';
+import { FamiliesRepository, type FamilyReadIncludes } from './families.repository.js';
 import {
   CHILD_CONSENT_MIN_AGE,
   consentActiveAt,
@@ -116,6 +117,12 @@ export class FamiliesService {
     return family ? toFamilyView(family, leadsOrAdministers(actor, family) ? 'FULL' : 'LIMITED') : null;
   }
 
+  /** Family rows another module read along with its own (a page of referrals): no statement of their own. */
+  keepFamilyRows(rows: readonly FamilyEntity[], loaders: RequestLoaders): void {
+    const byId = familyLoader(loaders, this.repo);
+    for (const row of rows) byId.prime(row.id, row);
+  }
+
   familyRow(familyId: string, loaders: RequestLoaders): Promise<FamilyEntity | null> {
     return isId(familyId) ? familyLoader(loaders, this.repo).load(familyId) : Promise.resolve(null);
   }
@@ -140,15 +147,31 @@ export class FamiliesService {
    * - Failing that (a handover came in between, or no access) the read is decided again inside a
    *   transaction.
    */
-  async family(actor: Actor, id: string, loaders: RequestLoaders): Promise<FamilyType> {
+  async family(
+    actor: Actor,
+    id: string,
+    loaders: RequestLoaders,
+    include?: FamilyReadIncludes,
+  ): Promise<FamilyType> {
     if (!mayUseFamilies(actor)) {
       await this.auditDeniedRead(actor, id);
       throw FamilyErrors.boardMember();
     }
     const read = (familyId: string) => ({ action: 'family.read', entityType: 'Family', entityId: familyId });
     if (actor.roles.has(Role.LEAD_PROFESSIONAL) && isId(id)) {
-      const row = await this.repo.findAuditedForLead(id, actor.id, this.audit.along(actor, read(id)));
-      if (row) familyLoader(loaders, this.repo).prime(row.id, row);
+      // The members and consents the page shows come in the same statement (the caller's own family
+      // is the common case); the field resolvers find them in the loaders and check access as usual.
+      const found = await this.repo.findAuditedForLead(
+        id,
+        actor.id,
+        this.audit.along(actor, read(id)),
+        include,
+      );
+      const row = found?.family;
+      if (found) {
+        familyLoader(loaders, this.repo).prime(found.family.id, found.family);
+        keepFamilyRead(loaders, this.repo, found);
+      }
       // Audited by that statement exactly when the row names the caller as its lead professional,
       // which gives a lead professional FULL access.
       if (row?.leadProfessionalId === actor.id) return toFamilyView(row, 'FULL');

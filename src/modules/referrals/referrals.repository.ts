@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
-import type { ConsentScope, MemberRole, ReferralStatus, Urgency } from '../../common/enums.js';
+import type { ConsentScope, ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
-import { columnList } from '../../database/plain-rows.js';
+import { columnList, rowsFromJson } from '../../database/plain-rows.js';
 import type { AuditAlong } from '../audit/audit.service.js';
 import { FamilyEntity } from '../families/family.entity.js';
 import { toUserProfile, userProfileColumns } from '../users/user-profile.js';
@@ -75,12 +75,24 @@ export interface ReferralListFilter {
 /** Keyset of the inbox order: urgent first, oldest receipt first (drafts last), then id. */
 export type ReferralCursor = [number, string, string];
 
-const toMemberFacts = (r: Raw): MemberFacts => ({
-  id: r.id as string,
-  familyId: r.family_id as string,
-  role: r.role as MemberRole,
-  dateOfBirth: (r.date_of_birth as string | null) ?? null,
-});
+/** What a page of referrals reads along with each row. */
+export interface ReferralPageIncludes {
+  family: boolean;
+  children: boolean;
+}
+
+export interface ReferralPageRow extends ReferralType {
+  cursor: ReferralCursor;
+  /** With `include.family`. */
+  familyRow?: FamilyEntity | null;
+  /** With `include.children`. */
+  children?: ChildRow[];
+}
+
+/** A referral's children as ChildRow columns (`rc` referral_children, `fm` family_members). */
+const CHILD_COLUMNS = `rc.referral_id AS "referralId", fm.id AS "id", fm.family_id AS "familyId",
+  fm.given_name AS "givenName", fm.family_name AS "familyName", fm.date_of_birth::text AS "dateOfBirth",
+  fm.role AS "role"`;
 
 // The facts the referral rules are checked on, as JSON subqueries, so one statement can bring several.
 const serviceFacts = (id: string) => `(
@@ -123,18 +135,21 @@ export class ReferralsRepository {
   ): Promise<{ referral: ReferralType; family: FamilyEntity | null } | null> {
     if (!isId(id)) return null;
     const rows: Raw[] = await m.query(
-      `SELECT r.*, (SELECT to_json(f) FROM (SELECT ${columnList(this.db, FamilyEntity)} FROM families t
-                                              WHERE t.id = r.family_id) f) AS family_row
-         FROM referrals r WHERE r.id = $1`,
+      `SELECT r.*, ${this.familyRowOf('r')} AS family_row FROM referrals r WHERE r.id = $1`,
       [id],
     );
     if (!rows.length) return null;
-    const family = rows[0].family_row as (Omit<FamilyEntity, 'createdAt'> & { createdAt: string }) | null;
-    return {
-      referral: toReferral(rows[0]),
-      // JSON carries the timestamp as text.
-      family: family && { ...family, createdAt: new Date(family.createdAt) },
-    };
+    return { referral: toReferral(rows[0]), family: this.toFamilyRow(rows[0].family_row) };
+  }
+
+  private toFamilyRow(json: unknown): FamilyEntity | null {
+    return json ? rowsFromJson(this.db, FamilyEntity, [json])[0] : null;
+  }
+
+  /** The family row of referral `r` as JSON, shaped as the families module reads it. */
+  private familyRowOf(r: string): string {
+    return `(SELECT to_json(f) FROM (SELECT ${columnList(this.db, FamilyEntity)} FROM families t
+                                       WHERE t.id = ${r}.family_id) f)`;
   }
 
   /**
@@ -220,12 +235,17 @@ export class ReferralsRepository {
 
   // ---------- listing ----------
 
+  /**
+   * One keyset page of referrals. `include` adds each row's family row and children, read in the
+   * same statement, for a page that shows them.
+   */
   async page(
     scope: ReferralListScope,
     filter: ReferralListFilter,
     after: ReferralCursor | null,
     limit: number,
-  ): Promise<{ rows: (ReferralType & { cursor: ReferralCursor })[]; total: number }> {
+    include: ReferralPageIncludes = { family: false, children: false },
+  ): Promise<{ rows: ReferralPageRow[]; total: number }> {
     const params = new SqlParams();
     const where: string[] = [];
     switch (scope.kind) {
@@ -252,7 +272,11 @@ export class ReferralsRepository {
     const at = `COALESCE(r.received_at, 'infinity'::timestamptz)`;
     const { rows, total } = await keysetPage<Raw>(this.db, {
       // The receipt time travels in the cursor as PostgreSQL text, which keeps its full precision.
-      select: `r.*, ${rank} AS sort_rank, ${at}::text AS sort_at`,
+      select: [
+        `r.*, ${rank} AS sort_rank, ${at}::text AS sort_at`,
+        ...(include.family ? [`${this.familyRowOf('r')} AS family_row`] : []),
+        ...(include.children ? [`${this.childrenOf('r')} AS children_rows`] : []),
+      ].join(', '),
       from: 'referrals r',
       where,
       params,
@@ -267,9 +291,18 @@ export class ReferralsRepository {
       rows: rows.map((r) => ({
         ...toReferral(r),
         cursor: [Number(r.sort_rank), r.sort_at as string, r.id as string],
+        ...(include.family && { familyRow: this.toFamilyRow(r.family_row) }),
+        ...(include.children && { children: r.children_rows as ChildRow[] }),
       })),
       total,
     };
+  }
+
+  /** The children of referral `r` as a JSON array of ChildRow, in family order. */
+  private childrenOf(r: string): string {
+    return `(SELECT coalesce(json_agg(c ORDER BY c.seq), '[]'::json)
+               FROM (SELECT ${CHILD_COLUMNS}, fm.seq FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
+                      WHERE rc.referral_id = ${r}.id) c)`;
   }
 
   // ---------- batched reads for DataLoaders ----------
@@ -298,20 +331,13 @@ export class ReferralsRepository {
 
   async childrenByReferralIds(referralIds: readonly string[]): Promise<ChildRow[]> {
     if (!referralIds.length) return [];
-    const rows: Raw[] = await this.db.query(
-      `SELECT rc.referral_id, fm.id, fm.family_id, fm.given_name, fm.family_name,
-              fm.date_of_birth::text AS date_of_birth, fm.role
+    return this.db.query(
+      `SELECT ${CHILD_COLUMNS}
          FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
         WHERE rc.referral_id = ANY($1::uuid[])
         ORDER BY fm.seq`,
       [referralIds],
     );
-    return rows.map((r) => ({
-      ...toMemberFacts(r),
-      referralId: r.referral_id as string,
-      givenName: r.given_name as string,
-      familyName: r.family_name as string,
-    }));
   }
 
   /**

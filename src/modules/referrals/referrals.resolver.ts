@@ -1,8 +1,10 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Actor } from '../../common/actor.js';
 import { CurrentActor, Loaders } from '../../graphql/context.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { DateTimeScalar } from '../../graphql/scalars.js';
+import { selectedFieldNames } from '../../graphql/selection.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { AgencyType, ServiceType } from '../directory/dto/directory.types.js';
 import { FamilyMemberType, FamilyType } from '../families/dto/family.types.js';
@@ -32,11 +34,19 @@ export class ReferralsResolver {
   @Query(() => ReferralConnection)
   referrals(
     @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+    @Info() info: GraphQLResolveInfo,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('filter', { type: () => ReferralFilter, nullable: true }) filter?: ReferralFilter,
   ) {
-    return this.referralsService.referrals(actor, { first, after, filter });
+    // A page that shows families or children reads them with the page, not in statements of their own.
+    const shown = new Set([
+      ...selectedFieldNames(info, ['nodes']),
+      ...selectedFieldNames(info, ['edges', 'node']),
+    ]);
+    const include = { family: shown.has('family'), children: shown.has('children') };
+    return this.referralsService.referrals(actor, { first, after, filter }, { loaders, include });
   }
 
   @Mutation(() => ReferralType)
@@ -157,11 +167,7 @@ export class ReferralsResolver {
   }
 
   @ResolveField(() => [ReferralEventType])
-  events(
-    @Parent() referral: ReferralType,
-    @CurrentActor() actor: Actor,
-    @Loaders() loaders: RequestLoaders,
-  ) {
+  events(@Parent() referral: ReferralType, @CurrentActor() actor: Actor, @Loaders() loaders: RequestLoaders) {
     return this.referralsService.events(actor, referral, loaders);
   }
 }

@@ -35,6 +35,8 @@ import {
 import {
   type ReferralCursor,
   type ReferralListScope,
+  type ReferralPageIncludes,
+  type ReferralPageRow,
   ReferralsRepository,
   type ServiceRow,
 } from './referrals.repository.js';
@@ -148,6 +150,7 @@ export class ReferralsService {
   async referrals(
     actor: Actor,
     args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
+    shown?: { loaders: RequestLoaders; include: ReferralPageIncludes },
   ) {
     if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
     const size = pageSize(args.first);
@@ -176,14 +179,27 @@ export class ReferralsService {
       },
       cursor as ReferralCursor | null,
       size,
+      shown?.include,
     );
+    if (shown) this.keepPageRows(rows, shown.loaders);
     return toConnection(
       rows,
       size,
       total,
       (r) => encodeCursor(r.cursor),
-      ({ cursor: _cursor, ...r }) => r,
+      ({ cursor: _cursor, familyRow: _family, children: _children, ...r }) => r,
     );
+  }
+
+  /**
+   * Hands the family rows and children read with a page to the request's loaders, where the
+   * `family` and `children` fields find them (and still check access as for any other read).
+   */
+  private keepPageRows(rows: ReferralPageRow[], loaders: RequestLoaders): void {
+    const families = rows.flatMap((r) => (r.familyRow ? [r.familyRow] : []));
+    if (families.length) this.families.keepFamilyRows(families, loaders);
+    const children = referralChildrenLoader(loaders, this.repo);
+    for (const row of rows) if (row.children) children.prime(row.id, row.children);
   }
 
   private listScope(actor: Actor): ReferralListScope {
