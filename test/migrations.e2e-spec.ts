@@ -19,4 +19,18 @@ describe('migrations', () => {
       await t.close();
     }
   });
+
+  it('have autovacuum keep the visibility map of referrals fresh for the index-only metrics scans', async () => {
+    const t = await startTestApp('migrationsvacuum');
+    try {
+      const { rows } = await t.db.query(`SELECT reloptions FROM pg_class WHERE oid = 'referrals'::regclass`);
+      expect([...rows[0].reloptions].sort()).toEqual([
+        'autovacuum_analyze_scale_factor=0.01',
+        'autovacuum_vacuum_insert_scale_factor=0.002',
+        'autovacuum_vacuum_scale_factor=0.002',
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
 });

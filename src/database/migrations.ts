@@ -8,6 +8,7 @@ import { ReferenceNumbers1795375303232 } from '../../migrations/1795375303232-Re
 import { DirectoryChangeNotifications1795378360543 } from '../../migrations/1795378360543-DirectoryChangeNotifications.js';
 import { DecidedIndexCoversStatus1795380025420 } from '../../migrations/1795380025420-DecidedIndexCoversStatus.js';
 import { PreviousReceipts1795383431283 } from '../../migrations/1795383431283-PreviousReceipts.js';
+import { ReferralsVacuumForIndexOnlyScans1795396000000 } from '../../migrations/1795396000000-ReferralsVacuumForIndexOnlyScans.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   DirectoryChangeNotifications1795378360543,
   DecidedIndexCoversStatus1795380025420,
   PreviousReceipts1795383431283,
+  ReferralsVacuumForIndexOnlyScans1795396000000,
 ];
