@@ -16,7 +16,7 @@
  *   --api-node-args=…   Node options for the API process (default --max-old-space-size=192, as in production)
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,13 +42,13 @@ import {
   runLoad,
 } from './load.js';
 import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
+import { gql, login, type Running, startServer, stopServer } from './servers.js';
 import {
   CREATE_REFERRAL,
   FAMILY_PAGE,
   type Fixtures,
   INBOX,
   loadFixtures,
-  LOGIN,
   PEER_FAMILY_PAGE,
   PEER_INBOX,
   REFERRAL_METRICS,
@@ -166,78 +166,6 @@ async function prepareDatabase(
     await client.end();
   }
   return { url, meta };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Servers
-
-interface Running {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-async function startServer(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  url: string,
-  ready: () => Promise<boolean>,
-): Promise<Running> {
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    if (await ready().catch(() => false)) return { name, child, url, output };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not start:\n${output.join('').slice(-3000)}`);
-}
-
-async function stopServer(server: Running): Promise<void> {
-  if (server.child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => server.child.once('exit', () => r()));
-  server.child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000)]);
-  if (server.child.exitCode === null) server.child.kill('SIGKILL');
-}
-
-async function gql(url: string, query: string, variables: unknown, token?: string): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return res.json();
-}
-
-async function login(apiUrl: string, emails: string[]): Promise<Map<string, string>> {
-  const tokens = new Map<string, string>();
-  const queue = [...new Set(emails)];
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let email = queue.shift(); email; email = queue.shift()) {
-        const body = await gql(`${apiUrl}/graphql`, LOGIN, { email, password: SEED_PASSWORD });
-        const token = body?.data?.login?.token;
-        if (!token)
-          throw new Error(`login failed for a seeded account: ${JSON.stringify(body?.errors ?? body)}`);
-        tokens.set(email, token);
-      }
-    }),
-  );
-  return tokens;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:compare -- A B`: two API builds (their dist/src/main.js) side by side on the
+ * benchmark database (`npm run bench` seeds it), driven in short alternating runs of the family
+ * page and the inbox. This machine's speed drifts by tens of per cent between minutes, so two
+ * builds measured one after the other cannot be compared; alternating pairs of short runs can.
+ * Prints each pair, the medians and the median of the pair ratios B ÷ A. Both builds must answer
+ * the first request of each scenario with the same body.
+ *
+ *   --rounds N          pairs per scenario (default 10)
+ *   --seconds S         length of each run (default 2)
+ *   --connections C     default 8
+ *   --scenarios LIST    default 1,2 (family page, inbox)
+ *   --data-dir DIR      default .data-bench; --db-port (54339); ports 3201 and 3202
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
+import { type RequestSpec, rotating, runLoad } from './load.js';
+import { FAMILY_PAGE, INBOX, loadFixtures } from './scenarios.js';
+import { login, type Running, startServer, stopServer } from './servers.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '8' },
+    scenarios: { type: 'string', default: '1,2' },
+    'data-dir': { type: 'string', default: '.data-bench' },
+    'db-port': { type: 'string', default: '54339' },
+  },
+});
+if (positionals.length !== 2) {
+  console.error(
+    'usage: npm run bench:compare -- <A: path to dist/src/main.js> <B: path to dist/src/main.js>',
+  );
+  process.exit(2);
+}
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const database = new EmbeddedPostgres({
+    dir: join(resolve(values['data-dir']!), 'postgres'),
+    port: Number(values['db-port']),
+    settings: { shared_buffers: '512MB', max_connections: '200' },
+  });
+  await database.start();
+  const url = database.urlFor(EMBEDDED_DATABASE_NAME);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const servers: Running[] = [];
+  try {
+    const fixtures = await loadFixtures(pool);
+    const jwtSecret = randomBytes(32).toString('hex');
+    for (const [index, entry] of positionals.entries()) {
+      const port = 3201 + index;
+      servers.push(
+        await startServer(
+          index ? 'B' : 'A',
+          ['--max-old-space-size=192', resolve(entry)],
+          {
+            NODE_ENV: 'production',
+            DATABASE_URL: url,
+            JWT_SECRET: jwtSecret,
+            PORT: String(port),
+            LOG_LEVEL: 'warn',
+            DEMO_DATA: 'false',
+          },
+          `http://127.0.0.1:${port}`,
+          async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
+        ),
+      );
+    }
+    // Both builds share the secret, so a token from one is valid for the other.
+    const pages = fixtures.familyPages.slice(0, 40);
+    const tokens = await login(servers[0].url, [
+      ...pages.map((f) => f.leadEmail),
+      ...fixtures.inboxes.map((i) => i.staffEmail),
+    ]);
+    const specs: Record<string, { label: string; specs: RequestSpec[] }> = {
+      '1': {
+        label: 'family page',
+        specs: pages.map((f) => ({
+          path: '/graphql',
+          body: JSON.stringify({ query: FAMILY_PAGE, variables: { id: f.familyId } }),
+          token: tokens.get(f.leadEmail),
+        })),
+      },
+      '2': {
+        label: 'inbox',
+        specs: fixtures.inboxes.map((i) => ({
+          path: '/graphql',
+          body: JSON.stringify({ query: INBOX, variables: { agencyId: i.agencyId, first: 50 } }),
+          token: tokens.get(i.staffEmail),
+        })),
+      },
+    };
+    for (const scenario of values.scenarios!.split(',').map((s) => s.trim())) {
+      const { label, specs: list } = specs[scenario];
+      const bodies = await Promise.all(
+        servers.map(async (server) => {
+          const res = await fetch(`${server.url}${list[0].path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${list[0].token}` },
+            body: list[0].body,
+          });
+          return res.text();
+        }),
+      );
+      if (bodies[0] !== bodies[1] || bodies[0].includes('"errors"')) {
+        throw new Error(
+          `${label}: the builds answer differently:\nA ${bodies[0].slice(0, 300)}\nB ${bodies[1].slice(0, 300)}`,
+        );
+      }
+      const run = (server: Running, runSeconds: number) =>
+        runLoad({ url: server.url, connections, seconds: runSeconds, requests: rotating(list) });
+      for (const server of servers) await run(server, 3); // warm-up
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        // Alternate which build goes first, so neither always follows the other.
+        const order = round % 2 ? [1, 0] : [0, 1];
+        for (const index of order) {
+          const result = await run(servers[index], seconds);
+          if (result.non2xx || result.errors || result.failed) throw new Error(`${label}: failed requests`);
+          (index ? b : a).push(result.reqPerSec);
+        }
+      }
+      const ratios = a.map((value, i) => b[i] / value);
+      console.log(
+        `${label}, ${connections} connections, req/s in ${rounds} alternating pairs of ${seconds} s runs`,
+      );
+      console.log(`  A ${a.map((v) => v.toFixed(0)).join(' ')}`);
+      console.log(`  B ${b.map((v) => v.toFixed(0)).join(' ')}`);
+      console.log(
+        `  median A ${median(a).toFixed(0)}, B ${median(b).toFixed(0)}; median of B ÷ A per pair ${median(ratios).toFixed(3)} (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+      );
+    }
+  } finally {
+    for (const server of servers) await stopServer(server);
+    await pool.end();
+    await database.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
