@@ -14,6 +14,7 @@ import { buildArmor } from './armor.js';
 import { buildContext, type GraphQLContext, requestIdOf } from './context.js';
 import { ErrorCode } from '../common/errors.js';
 import { formatGraphQLError, GraphQLErrorPassthroughFilter, innermostError } from './error-formatter.js';
+import { answerResolvedFieldsFirst } from './resolved-fields.js';
 
 const logger = new Logger('GraphQL');
 
@@ -66,6 +67,8 @@ export class AppGraphQLModule {
           path: '/graphql',
           autoSchemaFile: config.schemaFile === true ? true : resolve(config.schemaFile),
           sortSchema: true,
+          // The served schema only (schema.gql is emitted before it): fields a service already resolved.
+          transformSchema: answerResolvedFieldsFirst,
           context: buildContext,
           graphiql: config.graphql.sandbox,
           introspection: config.graphql.introspection,
