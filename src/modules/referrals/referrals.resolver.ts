@@ -40,13 +40,11 @@ export class ReferralsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('filter', { type: () => ReferralFilter, nullable: true }) filter?: ReferralFilter,
   ) {
-    // A page that shows families or children reads them with the page, not in statements of their own.
     const shown = new Set([
       ...selectedFieldNames(info, ['nodes']),
       ...selectedFieldNames(info, ['edges', 'node']),
     ]);
-    const include = { family: shown.has('family'), children: shown.has('children') };
-    return this.referralsService.referrals(actor, { first, after, filter }, { loaders, include });
+    return this.referralsService.referrals(actor, { first, after, filter }, { loaders, shown });
   }
 
   @Mutation(() => ReferralType)

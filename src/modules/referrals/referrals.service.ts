@@ -16,7 +16,9 @@ import {
 } from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { withResolvedFields } from '../../graphql/resolved-fields.js';
 import { AuditService } from '../audit/audit.service.js';
+import { DirectoryService } from '../directory/directory.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
 import type { FamilyEntity } from '../families/family.entity.js';
@@ -35,7 +37,6 @@ import {
 import {
   type ReferralCursor,
   type ReferralListScope,
-  type ReferralPageIncludes,
   type ReferralPageRow,
   ReferralsRepository,
   type ServiceRow,
@@ -111,6 +112,7 @@ export class ReferralsService {
     private readonly families: FamiliesService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly directory: DirectoryService,
   ) {}
 
   // ---------- queries ----------
@@ -150,7 +152,7 @@ export class ReferralsService {
   async referrals(
     actor: Actor,
     args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
-    shown?: { loaders: RequestLoaders; include: ReferralPageIncludes },
+    view?: { loaders: RequestLoaders; shown: ReadonlySet<string> },
   ) {
     if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
     const size = pageSize(args.first);
@@ -179,15 +181,54 @@ export class ReferralsService {
       },
       cursor as ReferralCursor | null,
       size,
-      shown?.include,
+      // A page that shows families or children reads them with the page, not in statements of their own.
+      { family: !!view?.shown.has('family'), children: !!view?.shown.has('children') },
     );
-    if (shown) this.keepPageRows(rows, shown.loaders);
-    return toConnection(
+    if (view) this.keepPageRows(rows, view.loaders);
+    const connection = toConnection(
       rows,
       size,
       total,
       (r) => encodeCursor(r.cursor),
-      ({ cursor: _cursor, familyRow: _family, children: _children, ...r }) => r,
+      ({ cursor: _cursor, familyRow: _family, children: _children, ...r }): ReferralType => r,
+    );
+    if (view) await this.resolveShownRelations(actor, connection.nodes, view.shown, view.loaders);
+    return connection;
+  }
+
+  /**
+   * The relations a page shows, resolved here for every row by the same calls (and access checks)
+   * as their field resolvers, so that each row completes without a resolver call per relation
+   * (withResolvedFields). A relation that fails is left to its field resolver, which reports the
+   * error on that row as it always did.
+   */
+  private async resolveShownRelations(
+    actor: Actor,
+    referrals: ReferralType[],
+    shown: ReadonlySet<string>,
+    loaders: RequestLoaders,
+  ): Promise<void> {
+    const relations: [string, (referral: ReferralType) => Promise<unknown>][] = [
+      ['family', (r) => this.familyOf(actor, r, loaders)],
+      ['children', (r) => this.children(r, loaders)],
+      ['service', (r) => this.directory.service(r.serviceId, loaders)],
+      ['agency', (r) => this.directory.agency(r.agencyId, loaders)],
+    ];
+    const wanted = relations.filter(([name]) => shown.has(name));
+    if (!wanted.length) return;
+    await Promise.all(
+      referrals.map(async (referral) => {
+        const resolved: Record<string, unknown> = {};
+        await Promise.all(
+          wanted.map(([name, resolve]) =>
+            resolve(referral).then(
+              (value) => void (resolved[name] = value),
+              () => undefined, // the field resolver will report it
+            ),
+          ),
+        );
+        withResolvedFields(referral, resolved);
+      }),
     );
   }
 
