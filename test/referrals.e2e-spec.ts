@@ -387,6 +387,51 @@ describe('referral state machine through the API', () => {
       expect(data(viaFamily, 'family').referrals).toEqual([{ id: nurture.id }]);
     });
 
+    it('shows each referral of a list as reading it alone does: a family page, the inbox and a single read', async () => {
+      const f = await family(t, p);
+      const { referral: started } = await referralIn(t, p, 'STARTED', { family: f });
+      const { referral: sent } = await referralIn(t, p, 'SENT', { family: f });
+      const drafted = await draft(t, p.lead.token, {
+        familyId: f.id,
+        serviceId: p.services.healthVisiting.id,
+        childIds: [f.april.id],
+      });
+      const fields = `fragment R on Referral { id status service { id name } agency { id name }
+        children { id givenName } family { id name reference } referredBy { id name }
+        events { status at note actor { id name } } }`;
+      const alone = async (id: string, token: string) =>
+        data(
+          await t.gql(`query($id: ID!) { referral(id: $id) { ...R } } ${fields}`, { id }, token),
+          'referral',
+        );
+      const page = data(
+        await t.gql(
+          `query($id: ID!) { family(id: $id) { referrals { ...R } } } ${fields}`,
+          { id: f.id },
+          p.lead.token,
+        ),
+        'family',
+      ).referrals;
+      expect(page.map((r: { id: string }) => r.id)).toEqual([started.id, sent.id, drafted.id]);
+      expect(page[0].events.map((e: { status: string }) => e.status)).toEqual([
+        'DRAFT',
+        'SENT',
+        'ACCEPTED',
+        'STARTED',
+      ]);
+      for (const listed of page) expect(listed).toEqual(await alone(listed.id, p.lead.token));
+      const inbox = data(
+        await t.gql(
+          `query($f: ReferralFilter) { referrals(filter: $f) { edges { node { ...R } } } } ${fields}`,
+          { f: { familyId: f.id } },
+          p.healthStaff.token,
+        ),
+        'referrals',
+      ).edges.map((e: { node: unknown }) => e.node);
+      expect(inbox.map((r: { id: string }) => r.id).sort()).toEqual([started.id, sent.id].sort());
+      for (const listed of inbox) expect(listed).toEqual(await alone(listed.id, p.healthStaff.token));
+    });
+
     it('shows a former lead only the referrals they made through the family', async () => {
       const f = await family(t, p);
       const mine = await draft(t, p.lead.token, {

@@ -40,11 +40,19 @@ export class ReferralsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('filter', { type: () => ReferralFilter, nullable: true }) filter?: ReferralFilter,
   ) {
-    const shown = new Set([
+    const fields = new Set([
       ...selectedFieldNames(info, ['nodes']),
       ...selectedFieldNames(info, ['edges', 'node']),
     ]);
-    return this.referralsService.referrals(actor, { first, after, filter }, { loaders, shown });
+    const events = new Set([
+      ...selectedFieldNames(info, ['nodes', 'events']),
+      ...selectedFieldNames(info, ['edges', 'node', 'events']),
+    ]);
+    return this.referralsService.referrals(
+      actor,
+      { first, after, filter },
+      { loaders, shown: { fields, events } },
+    );
   }
 
   @Mutation(() => ReferralType)
@@ -190,7 +198,13 @@ export class FamilyReferralsResolver {
   constructor(private readonly service: ReferralsService) {}
 
   @ResolveField(() => [ReferralType])
-  referrals(@Parent() family: FamilyType, @CurrentActor() actor: Actor, @Loaders() loaders: RequestLoaders) {
-    return this.service.familyReferrals(actor, family, loaders);
+  referrals(
+    @Parent() family: FamilyType,
+    @CurrentActor() actor: Actor,
+    @Loaders() loaders: RequestLoaders,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const shown = { fields: selectedFieldNames(info, []), events: selectedFieldNames(info, ['events']) };
+    return this.service.familyReferrals(actor, family, loaders, shown);
   }
 }

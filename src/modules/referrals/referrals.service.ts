@@ -26,7 +26,7 @@ import { mayUseFamilies } from '../families/families.rules.js';
 import { FamiliesService } from '../families/families.service.js';
 import type { CreateReferralInput, ReferralFilter } from './dto/referral.inputs.js';
 import { MAX_CHILDREN_PER_REFERRAL, MAX_REASON_LENGTH } from './dto/referral.inputs.js';
-import type { ReferralType } from './dto/referral.types.js';
+import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
 import { ReferralErrors } from './referrals.errors.js';
 import {
   referralChildrenLoader,
@@ -55,6 +55,12 @@ import {
   visibleThroughFamily,
   waitingDays,
 } from './referrals.rules.js';
+
+/** The fields a query shows of each referral in a list, and of each of their events. */
+export interface ShownFields {
+  fields: ReadonlySet<string>;
+  events?: ReadonlySet<string>;
+}
 
 /** One referral to be created: from createReferral or from an item of a support package. */
 export interface ReferralRequest {
@@ -152,7 +158,7 @@ export class ReferralsService {
   async referrals(
     actor: Actor,
     args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
-    view?: { loaders: RequestLoaders; shown: ReadonlySet<string> },
+    view?: { loaders: RequestLoaders; shown: ShownFields },
   ) {
     if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
     const size = pageSize(args.first);
@@ -182,7 +188,7 @@ export class ReferralsService {
       cursor as ReferralCursor | null,
       size,
       // A page that shows families or children reads them with the page, not in statements of their own.
-      { family: !!view?.shown.has('family'), children: !!view?.shown.has('children') },
+      { family: !!view?.shown.fields.has('family'), children: !!view?.shown.fields.has('children') },
     );
     if (view) this.keepPageRows(rows, view.loaders);
     const connection = toConnection(
@@ -197,15 +203,15 @@ export class ReferralsService {
   }
 
   /**
-   * The relations a page shows, resolved here for every row by the same calls (and access checks)
-   * as their field resolvers, so that each row completes without a resolver call per relation
-   * (withResolvedFields). A relation that fails is left to its field resolver, which reports the
-   * error on that row as it always did.
+   * The relations a list shows, resolved here for every referral by the same calls (and access
+   * checks) as their field resolvers, so that each referral completes without a resolver call per
+   * relation (withResolvedFields); `shown.events` names the fields shown of each event. A relation
+   * that fails is left to its field resolver, which reports the error on that row as it always did.
    */
   private async resolveShownRelations(
     actor: Actor,
-    referrals: ReferralType[],
-    shown: ReadonlySet<string>,
+    referrals: readonly ReferralType[],
+    shown: ShownFields,
     loaders: RequestLoaders,
   ): Promise<void> {
     const relations: [string, (referral: ReferralType) => Promise<unknown>][] = [
@@ -213,8 +219,15 @@ export class ReferralsService {
       ['children', (r) => this.children(r, loaders)],
       ['service', (r) => this.directory.service(r.serviceId, loaders)],
       ['agency', (r) => this.directory.agency(r.agencyId, loaders)],
+      [
+        'events',
+        (r) =>
+          this.events(actor, r, loaders).then((events) =>
+            this.resolveEventActors(actor, events, shown, loaders),
+          ),
+      ],
     ];
-    const wanted = relations.filter(([name]) => shown.has(name));
+    const wanted = relations.filter(([name]) => shown.fields.has(name));
     if (!wanted.length) return;
     await Promise.all(
       referrals.map(async (referral) => {
@@ -230,6 +243,25 @@ export class ReferralsService {
         withResolvedFields(referral, resolved);
       }),
     );
+  }
+
+  private async resolveEventActors(
+    actor: Actor,
+    events: ReferralEventType[],
+    shown: ShownFields,
+    loaders: RequestLoaders,
+  ): Promise<ReferralEventType[]> {
+    if (shown.events?.has('actor')) {
+      await Promise.all(
+        events.map((event) =>
+          this.users.userForDisplay(actor, event.actorId, loaders).then(
+            (user) => void withResolvedFields(event, { actor: user }),
+            () => undefined, // the field resolver will report it
+          ),
+        ),
+      );
+    }
+    return events;
   }
 
   /**
@@ -275,9 +307,16 @@ export class ReferralsService {
   }
 
   /** Family.referrals, filtered by the access level stamped on the family. */
-  async familyReferrals(actor: Actor, family: FamilyType, loaders: RequestLoaders): Promise<ReferralType[]> {
+  async familyReferrals(
+    actor: Actor,
+    family: FamilyType,
+    loaders: RequestLoaders,
+    shown?: ShownFields,
+  ): Promise<ReferralType[]> {
     const all = await referralsByFamilyLoader(loaders, this.repo).load(family.id);
-    return all.filter((r) => visibleThroughFamily(actor, family.access, r));
+    const visible = all.filter((r) => visibleThroughFamily(actor, family.access, r));
+    if (shown) await this.resolveShownRelations(actor, visible, shown, loaders);
+    return visible;
   }
 
   /** SupportPackage.referrals: packages are shown only to callers with FULL access to the family. */
