@@ -5,7 +5,6 @@ import { CurrentActor, Loaders } from '../../graphql/context.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { DateTimeScalar } from '../../graphql/scalars.js';
 import { selectedFieldNames } from '../../graphql/selection.js';
-import { DirectoryService } from '../directory/directory.service.js';
 import { AgencyType, ServiceType } from '../directory/dto/directory.types.js';
 import { FamilyMemberType, FamilyType } from '../families/dto/family.types.js';
 import { UserType } from '../users/dto/user.type.js';
@@ -22,7 +21,6 @@ const occurredAtArg = () => Args('occurredAt', { type: () => DateTimeScalar, nul
 export class ReferralsResolver {
   constructor(
     private readonly referralsService: ReferralsService,
-    private readonly directory: DirectoryService,
     private readonly users: UsersService,
   ) {}
 
@@ -147,12 +145,12 @@ export class ReferralsResolver {
 
   @ResolveField(() => ServiceType)
   service(@Parent() referral: ReferralType, @Loaders() loaders: RequestLoaders) {
-    return this.directory.service(referral.serviceId, loaders);
+    return this.referralsService.serviceOf(referral, loaders);
   }
 
   @ResolveField(() => AgencyType)
   agency(@Parent() referral: ReferralType, @Loaders() loaders: RequestLoaders) {
-    return this.directory.agency(referral.agencyId, loaders);
+    return this.referralsService.agencyOf(referral, loaders);
   }
 
   @ResolveField(() => UserType)
@@ -180,7 +178,7 @@ export class ReferralsResolver {
 
 @Resolver(() => ReferralEventType)
 export class ReferralEventResolver {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly service: ReferralsService) {}
 
   @ResolveField(() => UserType)
   actor(
@@ -188,7 +186,7 @@ export class ReferralEventResolver {
     @CurrentActor() actor: Actor,
     @Loaders() loaders: RequestLoaders,
   ) {
-    return this.users.userForDisplay(actor, event.actorId, loaders);
+    return this.service.eventActor(actor, event, loaders);
   }
 }
 

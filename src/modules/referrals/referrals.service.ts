@@ -158,7 +158,7 @@ export class ReferralsService {
   async referrals(
     actor: Actor,
     args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
-    view?: { loaders: RequestLoaders; shown: ShownFields },
+    view: { loaders: RequestLoaders; shown: ShownFields },
   ) {
     if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
     const size = pageSize(args.first);
@@ -188,9 +188,9 @@ export class ReferralsService {
       cursor as ReferralCursor | null,
       size,
       // A page that shows families or children reads them with the page, not in statements of their own.
-      { family: !!view?.shown.fields.has('family'), children: !!view?.shown.fields.has('children') },
+      { family: view.shown.fields.has('family'), children: view.shown.fields.has('children') },
     );
-    if (view) this.keepPageRows(rows, view.loaders);
+    this.keepPageRows(rows, view.loaders);
     const connection = toConnection(
       rows,
       size,
@@ -198,7 +198,7 @@ export class ReferralsService {
       (r) => encodeCursor(r.cursor),
       ({ cursor: _cursor, familyRow: _family, children: _children, ...r }): ReferralType => r,
     );
-    if (view) await this.resolveShownRelations(actor, connection.nodes, view.shown, view.loaders);
+    await this.resolveShownRelations(actor, connection.nodes, view.shown, view.loaders);
     return connection;
   }
 
@@ -217,8 +217,8 @@ export class ReferralsService {
     const relations: [string, (referral: ReferralType) => Promise<unknown>][] = [
       ['family', (r) => this.familyOf(actor, r, loaders)],
       ['children', (r) => this.children(r, loaders)],
-      ['service', (r) => this.directory.service(r.serviceId, loaders)],
-      ['agency', (r) => this.directory.agency(r.agencyId, loaders)],
+      ['service', (r) => this.serviceOf(r, loaders)],
+      ['agency', (r) => this.agencyOf(r, loaders)],
       [
         'events',
         (r) =>
@@ -254,7 +254,7 @@ export class ReferralsService {
     if (shown.events?.has('actor')) {
       await Promise.all(
         events.map((event) =>
-          this.users.userForDisplay(actor, event.actorId, loaders).then(
+          this.eventActor(actor, event, loaders).then(
             (user) => void withResolvedFields(event, { actor: user }),
             () => undefined, // the field resolver will report it
           ),
@@ -297,6 +297,18 @@ export class ReferralsService {
     return referralChildrenLoader(loaders, this.repo).load(referral.id);
   }
 
+  serviceOf(referral: ReferralType, loaders: RequestLoaders) {
+    return this.directory.service(referral.serviceId, loaders);
+  }
+
+  agencyOf(referral: ReferralType, loaders: RequestLoaders) {
+    return this.directory.agency(referral.agencyId, loaders);
+  }
+
+  eventActor(actor: Actor, event: ReferralEventType, loaders: RequestLoaders) {
+    return this.users.userForDisplay(actor, event.actorId, loaders);
+  }
+
   events(actor: Actor, referral: ReferralType, loaders: RequestLoaders) {
     const keepActors = (actors: UserProfile[]) => this.users.keepForDisplay(actor, actors, loaders);
     return referralEventsLoader(loaders, this.repo, keepActors).load(referral.id);
@@ -311,11 +323,11 @@ export class ReferralsService {
     actor: Actor,
     family: FamilyType,
     loaders: RequestLoaders,
-    shown?: ShownFields,
+    shown: ShownFields,
   ): Promise<ReferralType[]> {
     const all = await referralsByFamilyLoader(loaders, this.repo).load(family.id);
     const visible = all.filter((r) => visibleThroughFamily(actor, family.access, r));
-    if (shown) await this.resolveShownRelations(actor, visible, shown, loaders);
+    await this.resolveShownRelations(actor, visible, shown, loaders);
     return visible;
   }
 
