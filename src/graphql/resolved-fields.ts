@@ -7,7 +7,7 @@ const RESOLVED = Symbol('resolved fields');
  * access checks its field resolvers make. Those fields then complete without a resolver call:
  * graphql-js completes an object synchronously only when none of its fields returns a promise,
  * and every NestJS field resolver returns one. On a page of 50 referrals with family, children
- * and service, resolving them with the page gave about 20 % more throughput.
+ * and service, resolving them with the page gave about 15 % more throughput.
  */
 export function withResolvedFields<T extends object>(view: T, fields: Record<string, unknown>): T {
   Object.defineProperty(view, RESOLVED, { value: fields, enumerable: false, configurable: true });
