@@ -15,6 +15,31 @@ export function withResolvedFields<T extends object>(view: T, fields: Record<str
 }
 
 /**
+ * Resolves the relations of `view` that the query shows (`shown`), each with its function, and
+ * attaches them with withResolvedFields. A relation that fails is left out: its field resolver
+ * then runs and reports the error on that object, as it would have without this.
+ */
+export async function resolveShown<T extends object>(
+  view: T,
+  shown: ReadonlySet<string> | undefined,
+  relations: Record<string, () => unknown>,
+): Promise<T> {
+  const wanted = Object.entries(relations).filter(([name]) => shown?.has(name));
+  if (!wanted.length) return view;
+  const resolved: Record<string, unknown> = {};
+  await Promise.all(
+    wanted.map(async ([name, resolve]) => {
+      try {
+        resolved[name] = await resolve();
+      } catch {
+        // left to the field resolver
+      }
+    }),
+  );
+  return withResolvedFields(view, resolved);
+}
+
+/**
  * Schema transform: every field with a resolver first answers a value its parent carries from
  * withResolvedFields, and calls the resolver otherwise.
  */

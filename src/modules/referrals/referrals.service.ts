@@ -16,7 +16,7 @@ import {
 } from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
-import { withResolvedFields } from '../../graphql/resolved-fields.js';
+import { resolveShown } from '../../graphql/resolved-fields.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -214,54 +214,22 @@ export class ReferralsService {
     shown: ShownFields,
     loaders: RequestLoaders,
   ): Promise<void> {
-    const relations: [string, (referral: ReferralType) => Promise<unknown>][] = [
-      ['family', (r) => this.familyOf(actor, r, loaders)],
-      ['children', (r) => this.children(r, loaders)],
-      ['service', (r) => this.serviceOf(r, loaders)],
-      ['agency', (r) => this.agencyOf(r, loaders)],
-      [
-        'events',
-        (r) =>
-          this.events(actor, r, loaders).then((events) =>
-            this.resolveEventActors(actor, events, shown, loaders),
-          ),
-      ],
-    ];
-    const wanted = relations.filter(([name]) => shown.fields.has(name));
-    if (!wanted.length) return;
     await Promise.all(
-      referrals.map(async (referral) => {
-        const resolved: Record<string, unknown> = {};
-        await Promise.all(
-          wanted.map(([name, resolve]) =>
-            resolve(referral).then(
-              (value) => void (resolved[name] = value),
-              () => undefined, // the field resolver will report it
+      referrals.map((referral) =>
+        resolveShown(referral, shown.fields, {
+          family: () => this.familyOf(actor, referral, loaders),
+          children: () => this.children(referral, loaders),
+          service: () => this.serviceOf(referral, loaders),
+          agency: () => this.agencyOf(referral, loaders),
+          events: async () =>
+            Promise.all(
+              (await this.events(actor, referral, loaders)).map((event) =>
+                resolveShown(event, shown.events, { actor: () => this.eventActor(actor, event, loaders) }),
+              ),
             ),
-          ),
-        );
-        withResolvedFields(referral, resolved);
-      }),
+        }),
+      ),
     );
-  }
-
-  private async resolveEventActors(
-    actor: Actor,
-    events: ReferralEventType[],
-    shown: ShownFields,
-    loaders: RequestLoaders,
-  ): Promise<ReferralEventType[]> {
-    if (shown.events?.has('actor')) {
-      await Promise.all(
-        events.map((event) =>
-          this.eventActor(actor, event, loaders).then(
-            (user) => void withResolvedFields(event, { actor: user }),
-            () => undefined, // the field resolver will report it
-          ),
-        ),
-      );
-    }
-    return events;
   }
 
   /**
