@@ -4,7 +4,6 @@ import type { Actor } from '../../common/actor.js';
 import { CurrentActor, Loaders } from '../../graphql/context.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { selectedFieldNames } from '../../graphql/selection.js';
-import { DirectoryService } from '../directory/directory.service.js';
 import { AgencyType, AreaType } from '../directory/dto/directory.types.js';
 import { UserType } from '../users/dto/user.type.js';
 import { UsersService } from '../users/users.service.js';
@@ -20,11 +19,7 @@ import { FamiliesService } from './families.service.js';
 
 @Resolver(() => FamilyType)
 export class FamiliesResolver {
-  constructor(
-    private readonly service: FamiliesService,
-    private readonly directory: DirectoryService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly service: FamiliesService) {}
 
   @Query(() => FamilyType, { nullable: true })
   family(
@@ -33,10 +28,8 @@ export class FamiliesResolver {
     @Loaders() loaders: RequestLoaders,
     @Info() info: GraphQLResolveInfo,
   ) {
-    // A page that shows members or consents reads them with the family, not in statements of their own.
-    const shown = selectedFieldNames(info, []);
-    const include = { members: shown.has('members'), consents: shown.has('consents') };
-    return this.service.family(actor, id, loaders, include);
+    const shown = { fields: selectedFieldNames(info, []), consents: selectedFieldNames(info, ['consents']) };
+    return this.service.family(actor, id, loaders, shown);
   }
 
   @Query(() => FamilyConnection, { name: 'families' })
@@ -76,7 +69,7 @@ export class FamiliesResolver {
 
   @ResolveField(() => AreaType)
   area(@Parent() family: FamilyType, @Loaders() loaders: RequestLoaders) {
-    return this.directory.area(family.areaId, loaders);
+    return this.service.areaOf(family, loaders);
   }
 
   @ResolveField(() => [FamilyMemberType])
@@ -84,16 +77,13 @@ export class FamiliesResolver {
     return this.service.members(family.id, loaders);
   }
 
-  /** Shown to everyone who may see the family: the lead professional is the agencies' point of contact. */
   @ResolveField(() => UserType, { nullable: true })
   leadProfessional(
     @Parent() family: FamilyType,
     @CurrentActor() actor: Actor,
     @Loaders() loaders: RequestLoaders,
   ) {
-    return family.leadProfessionalId
-      ? this.users.userForDisplay(actor, family.leadProfessionalId, loaders)
-      : null;
+    return this.service.leadProfessionalOf(actor, family, loaders);
   }
 
   @ResolveField(() => [LeadProfessionalAssignmentType])
@@ -109,10 +99,7 @@ export class FamiliesResolver {
 
 @Resolver(() => ConsentType)
 export class ConsentResolver {
-  constructor(
-    private readonly families: FamiliesService,
-    private readonly directory: DirectoryService,
-  ) {}
+  constructor(private readonly families: FamiliesService) {}
 
   @Mutation(() => ConsentType)
   recordConsent(
@@ -130,14 +117,12 @@ export class ConsentResolver {
 
   @ResolveField(() => FamilyMemberType)
   givenBy(@Parent() consent: ConsentType, @Loaders() loaders: RequestLoaders) {
-    return this.families.member(consent.givenByMemberId, loaders);
+    return this.families.consentGiver(consent, loaders);
   }
 
   @ResolveField(() => [AgencyType])
-  async agencies(@Parent() consent: ConsentType, @Loaders() loaders: RequestLoaders) {
-    const ids = await this.families.consentAgencyIds(consent.id, loaders);
-    const agencies = await Promise.all(ids.map((id) => this.directory.agency(id, loaders)));
-    return agencies.filter((a) => a !== null);
+  agencies(@Parent() consent: ConsentType, @Loaders() loaders: RequestLoaders) {
+    return this.families.consentAgencies(consent, loaders);
   }
 
   @ResolveField(() => Boolean)

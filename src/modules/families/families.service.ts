@@ -15,9 +15,12 @@ import {
 } from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
+import { resolveShown } from '../../graphql/resolved-fields.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DirectoryRepository } from '../directory/directory.repository.js';
+import { DirectoryService } from '../directory/directory.service.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import type { ConsentEntity } from './consent.entity.js';
 import type { ConsentInput, CreateFamilyInput, FamilyMemberInput } from './dto/family.inputs.js';
 import type { FamilyAccessLevel, FamilyType } from './dto/family.types.js';
@@ -41,6 +44,12 @@ import {
   leadsOrAdministers,
   mayUseFamilies,
 } from './families.rules.js';
+
+/** The fields a query shows of a family, and of each of its consents. */
+export interface FamilyShownFields {
+  fields: ReadonlySet<string>;
+  consents?: ReadonlySet<string>;
+}
 
 const toFamilyView = (
   f: Pick<FamilyEntity, 'id' | 'reference' | 'name' | 'areaId' | 'leadProfessionalId' | 'createdAt'>,
@@ -68,6 +77,8 @@ export class FamiliesService {
     private readonly directory: DirectoryRepository,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly directoryService: DirectoryService,
+    private readonly usersService: UsersService,
   ) {}
 
   // ---------- access, shared with the referrals and packages modules ----------
@@ -151,7 +162,20 @@ export class FamiliesService {
     actor: Actor,
     id: string,
     loaders: RequestLoaders,
-    include?: FamilyReadIncludes,
+    shown: FamilyShownFields = { fields: new Set() },
+  ): Promise<FamilyType> {
+    const family = await this.readFamily(actor, id, loaders, {
+      members: shown.fields.has('members'),
+      consents: shown.fields.has('consents'),
+    });
+    return this.resolveShownFields(actor, family, shown, loaders);
+  }
+
+  private async readFamily(
+    actor: Actor,
+    id: string,
+    loaders: RequestLoaders,
+    include: FamilyReadIncludes,
   ): Promise<FamilyType> {
     if (!mayUseFamilies(actor)) {
       await this.auditDeniedRead(actor, id);
@@ -255,6 +279,57 @@ export class FamiliesService {
 
   consentAgencyIds(consentId: string, loaders: RequestLoaders) {
     return consentAgencyIdsLoader(loaders, this.repo).load(consentId);
+  }
+
+  // ---------- relations of a family and of its consents (their field resolvers, and family()) ----------
+
+  areaOf(family: FamilyType, loaders: RequestLoaders) {
+    return this.directoryService.area(family.areaId, loaders);
+  }
+
+  /** Shown to everyone who may see the family: the lead professional is the agencies' point of contact. */
+  async leadProfessionalOf(actor: Actor, family: FamilyType, loaders: RequestLoaders) {
+    return family.leadProfessionalId
+      ? this.usersService.userForDisplay(actor, family.leadProfessionalId, loaders)
+      : null;
+  }
+
+  consentGiver(consent: Pick<ConsentEntity, 'givenByMemberId'>, loaders: RequestLoaders) {
+    return this.member(consent.givenByMemberId, loaders);
+  }
+
+  async consentAgencies(consent: Pick<ConsentEntity, 'id'>, loaders: RequestLoaders) {
+    const ids = await this.consentAgencyIds(consent.id, loaders);
+    const agencies = await Promise.all(ids.map((id) => this.directoryService.agency(id, loaders)));
+    return agencies.filter((a) => a !== null);
+  }
+
+  /**
+   * The family's relations the query shows, resolved with the family read by the same calls (and
+   * checks) as their field resolvers, so that they complete without a resolver call each
+   * (resolveShown); `shown.consents` names the fields shown of each consent.
+   */
+  private resolveShownFields(
+    actor: Actor,
+    family: FamilyType,
+    shown: FamilyShownFields,
+    loaders: RequestLoaders,
+  ) {
+    return resolveShown(family, shown.fields, {
+      area: () => this.areaOf(family, loaders),
+      members: () => this.members(family.id, loaders),
+      leadProfessional: () => this.leadProfessionalOf(actor, family, loaders),
+      consents: async () =>
+        Promise.all(
+          (await this.consents(family, loaders)).map((consent) =>
+            resolveShown(consent, shown.consents, {
+              givenBy: () => this.consentGiver(consent, loaders),
+              agencies: () => this.consentAgencies(consent, loaders),
+              active: () => this.consentActive(consent),
+            }),
+          ),
+        ),
+    });
   }
 
   consentActive(consent: Pick<ConsentEntity, 'givenAt' | 'expiresAt' | 'withdrawnAt'>): boolean {
