@@ -1,5 +1,5 @@
 import { buildSchema, graphql } from 'graphql';
-import { answerResolvedFieldsFirst, withResolvedFields } from './resolved-fields.js';
+import { answerResolvedFieldsFirst, resolveShown, withResolvedFields } from './resolved-fields.js';
 
 describe('answerResolvedFieldsFirst', () => {
   const calls: string[] = [];
@@ -40,5 +40,43 @@ describe('answerResolvedFieldsFirst', () => {
     expect(Object.keys(view)).toEqual(['id']);
     expect(JSON.stringify(view)).toBe('{"id":"a"}');
     expect({ ...view }).toEqual({ id: 'a' });
+  });
+});
+
+describe('resolveShown', () => {
+  const schema = buildSchema(`type Referral { id: ID service: String agency: String family: String }
+                               type Query { referral: Referral }`);
+  const fields = (schema.getType('Referral') as any).getFields();
+  for (const name of ['service', 'agency', 'family'])
+    fields[name].resolve = () => `${name} from its resolver`;
+  answerResolvedFieldsFirst(schema);
+
+  it('resolves only the shown relations, and leaves one that fails to its field resolver', async () => {
+    const called: string[] = [];
+    const view = await resolveShown({ id: 'r1' }, new Set(['service', 'family']), {
+      service: () => (called.push('service'), 'service resolved'),
+      agency: () => (called.push('agency'), 'agency resolved'),
+      family: () => Promise.reject(new Error('not visible')),
+    });
+    expect(called).toEqual(['service']);
+    const result = await graphql({
+      schema,
+      source: '{ referral { service agency family } }',
+      rootValue: { referral: view },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      referral: {
+        service: 'service resolved',
+        agency: 'agency from its resolver',
+        family: 'family from its resolver',
+      },
+    });
+  });
+
+  it('leaves a view with nothing shown untouched', async () => {
+    const view = { id: 'r1' };
+    expect(await resolveShown(view, new Set(['id']), { service: () => 'x' })).toBe(view);
+    expect(Object.getOwnPropertySymbols(view)).toEqual([]);
   });
 });
