@@ -164,6 +164,7 @@ export class FamiliesService {
     loaders: RequestLoaders,
     shown: FamilyShownFields = { fields: new Set() },
   ): Promise<FamilyType> {
+    // Members and consents the query shows are read with the family, not in statements of their own.
     const family = await this.readFamily(actor, id, loaders, {
       members: shown.fields.has('members'),
       consents: shown.fields.has('consents'),
