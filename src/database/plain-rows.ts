@@ -69,10 +69,11 @@ export function jsonRows(
 }
 
 /**
- * Rows read as JSON (jsonRows), shaped as the same rows read directly: JSON carries timestamps
- * as text and bigints as numbers, where pg gives Dates and strings.
+ * Rows read as JSON (jsonRows, or any JSON named by the entity's property names), shaped as the
+ * same rows read directly: JSON carries timestamps as text and bigints as numbers, where pg gives
+ * Dates and strings. Properties the entity does not have are left as they are.
  */
-export function rowsFromJson<T>(db: DataSource, entity: EntityTarget<T & ObjectLiteral>, json: unknown): T[] {
+export function rowsFromJson<T>(db: DataSource, entity: EntityTarget<ObjectLiteral>, json: unknown): T[] {
   const columns = db.getMetadata(entity).columns;
   const dates = columns.filter((c) => c.type === 'timestamptz').map((c) => c.propertyName);
   const bigints = columns.filter((c) => c.type === 'bigint').map((c) => c.propertyName);

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
-import type { ConsentScope, ReferralStatus, Urgency } from '../../common/enums.js';
+import type { ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, rowsFromJson } from '../../database/plain-rows.js';
 import type { AuditAlong } from '../audit/audit.service.js';
+import { ConsentEntity } from '../families/consent.entity.js';
 import { FamilyEntity } from '../families/family.entity.js';
 import { toUserProfile, userProfileColumns } from '../users/user-profile.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
@@ -89,10 +90,20 @@ export interface ReferralPageRow extends ReferralType {
   children?: ChildRow[];
 }
 
+/** A member's MemberFacts columns (`fm` family_members). */
+const MEMBER_FACT_COLUMNS = `fm.id AS "id", fm.family_id AS "familyId", fm.role AS "role",
+  fm.date_of_birth::text AS "dateOfBirth"`;
+
 /** A referral's children as ChildRow columns (`rc` referral_children, `fm` family_members). */
-const CHILD_COLUMNS = `rc.referral_id AS "referralId", fm.id AS "id", fm.family_id AS "familyId",
-  fm.given_name AS "givenName", fm.family_name AS "familyName", fm.date_of_birth::text AS "dateOfBirth",
-  fm.role AS "role"`;
+const CHILD_COLUMNS = `rc.referral_id AS "referralId", ${MEMBER_FACT_COLUMNS},
+  fm.given_name AS "givenName", fm.family_name AS "familyName"`;
+
+const REFERRAL_CHILDREN = 'referral_children rc JOIN family_members fm ON fm.id = rc.member_id';
+
+/** Family members (`fm` in `from`) as a JSON array of `columns`, in family order, as a scalar subquery. */
+const membersJson = (columns: string, from: string, where: string) => `(
+  SELECT coalesce(json_agg(x ORDER BY x.seq), '[]'::json)
+    FROM (SELECT ${columns}, fm.seq FROM ${from} WHERE ${where}) x)`;
 
 // The facts the referral rules are checked on, as JSON subqueries, so one statement can bring several.
 const serviceFacts = (id: string) => `(
@@ -100,11 +111,6 @@ const serviceFacts = (id: string) => `(
                            'minAgeYears', s.min_age_years, 'maxAgeYears', s.max_age_years,
                            'areaIds', ARRAY(SELECT sa.area_id::text FROM service_areas sa WHERE sa.service_id = s.id))
     FROM services s WHERE s.id = ${id}::uuid)`;
-
-const memberFacts = (from: string, where: string) => `(
-  SELECT coalesce(json_agg(json_build_object('id', fm.id, 'familyId', fm.family_id, 'role', fm.role,
-                                             'dateOfBirth', fm.date_of_birth::text) ORDER BY fm.seq), '[]'::json)
-    FROM ${from} WHERE ${where})`;
 
 const consentFacts = (familyId: string) => `(
   SELECT coalesce(json_agg(json_build_object('givenAt', c.given_at, 'expiresAt', c.expires_at,
@@ -143,7 +149,7 @@ export class ReferralsRepository {
   }
 
   private toFamilyRow(json: unknown): FamilyEntity | null {
-    return json ? rowsFromJson(this.db, FamilyEntity, [json])[0] : null;
+    return json ? rowsFromJson<FamilyEntity>(this.db, FamilyEntity, [json])[0] : null;
   }
 
   /** The family row of referral `r` as JSON, shaped as the families module reads it. */
@@ -300,9 +306,7 @@ export class ReferralsRepository {
 
   /** The children of referral `r` as a JSON array of ChildRow, in family order. */
   private childrenOf(r: string): string {
-    return `(SELECT coalesce(json_agg(c ORDER BY c.seq), '[]'::json)
-               FROM (SELECT ${CHILD_COLUMNS}, fm.seq FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
-                      WHERE rc.referral_id = ${r}.id) c)`;
+    return membersJson(CHILD_COLUMNS, REFERRAL_CHILDREN, `rc.referral_id = ${r}.id`);
   }
 
   // ---------- batched reads for DataLoaders ----------
@@ -333,7 +337,7 @@ export class ReferralsRepository {
     if (!referralIds.length) return [];
     return this.db.query(
       `SELECT ${CHILD_COLUMNS}
-         FROM referral_children rc JOIN family_members fm ON fm.id = rc.member_id
+         FROM ${REFERRAL_CHILDREN}
         WHERE rc.referral_id = ANY($1::uuid[])
         ORDER BY fm.seq`,
       [referralIds],
@@ -382,7 +386,7 @@ export class ReferralsRepository {
     const p = new SqlParams();
     const [row]: Raw[] = await m.query(
       `SELECT ${serviceFacts(p.add(isId(serviceId) ? serviceId : null))} AS service,
-              ${memberFacts('family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`,
+              ${membersJson(MEMBER_FACT_COLUMNS, 'family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`,
       p.values,
     );
     return { service: row.service as ServiceRow | null, members: row.members as MemberFacts[] };
@@ -396,31 +400,14 @@ export class ReferralsRepository {
     const p = new SqlParams();
     const [row]: Raw[] = await m.query(
       `SELECT ${serviceFacts(p.add(referral.serviceId))} AS service,
-              ${memberFacts(
-                'referral_children rc JOIN family_members fm ON fm.id = rc.member_id',
-                `rc.referral_id = ${p.add(referral.id)}`,
-              )} AS children,
+              ${membersJson(MEMBER_FACT_COLUMNS, REFERRAL_CHILDREN, `rc.referral_id = ${p.add(referral.id)}`)} AS children,
               ${consentFacts(p.add(referral.familyId))} AS consents`,
       p.values,
     );
-    // JSON carries timestamps as text.
-    const consents = row.consents as {
-      givenAt: string;
-      expiresAt: string | null;
-      withdrawnAt: string | null;
-      scope: ConsentScope;
-      agencyIds: string[];
-    }[];
-    const dateOrNull = (text: string | null) => (text === null ? null : new Date(text));
     return {
       service: row.service as ServiceRow | null,
       children: row.children as MemberFacts[],
-      consents: consents.map((c) => ({
-        ...c,
-        givenAt: new Date(c.givenAt),
-        expiresAt: dateOrNull(c.expiresAt),
-        withdrawnAt: dateOrNull(c.withdrawnAt),
-      })),
+      consents: rowsFromJson<ConsentFacts>(this.db, ConsentEntity, row.consents),
     };
   }
 
