@@ -13,6 +13,7 @@
  *   among the service's areas and the service accepts referrals;
  * - exactly one open lead professional assignment per family, matching families.lead_professional_id.
  */
+import type { UserProfile } from '../../src/common/actor.js';
 import {
   AgencyKind,
   ConsentScope,
@@ -95,14 +96,8 @@ export interface SeedService {
   areas: number[] | null;
   weight: number;
 }
-export interface SeedUser {
-  id: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  agencyId: string | null;
-  active: boolean;
-}
+/** A user's display row; the database stamps its creation. */
+export type SeedUser = Omit<UserProfile, 'createdAt'>;
 export interface Directory {
   areas: SeedArea[];
   agencies: SeedAgency[];
