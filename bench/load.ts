@@ -108,15 +108,23 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
-/** CPU ticks (1/100 s) used so far by each process: user + system time, from /proc. */
-function ticksByProcess(): Map<number, { ppid: number; ticks: number }> {
-  const procs = new Map<number, { ppid: number; ticks: number }>();
+/**
+ * CPU ticks (1/100 s) used so far by each process: user + system time, from /proc. `reaped` is
+ * the time of its children that have ended and been waited for: PostgreSQL's parallel workers
+ * and closed connections' backends live on there, in the postmaster's figures.
+ */
+function ticksByProcess(): Map<number, { ppid: number; ticks: number; reaped: number }> {
+  const procs = new Map<number, { ppid: number; ticks: number; reaped: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(entry), { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) });
+      procs.set(Number(entry), {
+        ppid: Number(rest[1]),
+        ticks: Number(rest[11]) + Number(rest[12]),
+        reaped: Number(rest[13]) + Number(rest[14]),
+      });
     } catch {
       // the process ended while we looked
     }
@@ -147,7 +155,7 @@ export class CpuTime {
         if (!this.tree && pid !== root) continue;
         for (let p = pid, depth = 0; p > 1 && depth < 20; p = procs.get(p)?.ppid ?? 0, depth++) {
           if (p === root) {
-            ticks.set(pid, info.ticks);
+            ticks.set(pid, info.ticks + (this.tree ? info.reaped : 0));
             break;
           }
         }
@@ -163,8 +171,8 @@ export class CpuTime {
   }
 
   /**
-   * Ms of CPU since begin(). A process that ended in between (a PostgreSQL parallel worker, a
-   * closed connection's backend) takes its time with it: the figure is then a lower bound.
+   * Ms of CPU since begin(). With `tree`, a descendant that ended in between (a PostgreSQL
+   * parallel worker, a closed connection's backend) counts through its parent's reaped time.
    */
   end(): number | null {
     const now = this.read();
@@ -215,7 +223,7 @@ export class CpuNoise {
       return false;
     };
     let ours = 0;
-    for (const [pid, info] of procs) if (inTree(pid)) ours += info.ticks;
+    for (const [pid, info] of procs) if (inTree(pid)) ours += info.ticks + info.reaped;
     return { busy, ours, at: Date.now() };
   }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: seeds (once) a benchmark database in its own data folder, starts the API in
- * production mode on it, drives it with autocannon over loopback, then does the same for the
- * hand-written SQL ceiling and for PostGraphile, and writes BENCHMARKS.md.
+ * production mode on it, the hand-written SQL ceiling and PostGraphile beside it, drives them with
+ * autocannon over loopback (the read scenarios back to back per number of connections; the
+ * metrics and writes on the API alone), and writes BENCHMARKS.md.
  *
  *   --families N        data size (default 200000); the data set is reused while N and --seed match
  *   --seed S            generator seed (default family-support)
@@ -387,11 +388,24 @@ function postmasterPid(opts: Options): number {
   }
 }
 
-async function measure(
+/** A short run (JIT, connection pool, caches) that is not recorded. */
+async function warmUp(server: Running, opts: Options, requests: () => autocannon.Request[]): Promise<void> {
+  await runLoad({
+    url: server.url,
+    connections: 8,
+    seconds: Math.min(2, opts.seconds),
+    requests: requests(),
+  });
+  await settle();
+}
+
+/** One recorded run: one server, one scenario, one number of connections. */
+async function measureRun(
   server: Running,
   scenario: string,
   label: string,
   opts: Options,
+  connections: number,
   requests: () => autocannon.Request[],
   runs: ScenarioRun[],
   counters?: { failed: number; sample?: string },
@@ -402,50 +416,54 @@ async function measure(
   );
   const serverCpu = new CpuTime(() => server.child.pid!, false);
   const databaseCpu = new CpuTime(() => postmasterPid(opts), true);
-  // A short warm-up (JIT, connection pool, caches) that is not recorded.
-  await runLoad({
+  const before = counters?.failed ?? 0;
+  noise.begin();
+  serverCpu.begin();
+  databaseCpu.begin();
+  const result: LoadResult = await runLoad({
     url: server.url,
-    connections: 8,
-    seconds: Math.min(2, opts.seconds),
+    connections,
+    seconds: opts.seconds,
     requests: requests(),
   });
   await settle();
-  for (const connections of opts.connections) {
-    const before = counters?.failed ?? 0;
-    noise.begin();
-    serverCpu.begin();
-    databaseCpu.begin();
-    const result: LoadResult = await runLoad({
-      url: server.url,
-      connections,
-      seconds: opts.seconds,
-      requests: requests(),
-    });
-    await settle();
-    if (counters) result.failed += counters.failed - before;
-    result.otherCpu = noise.end();
-    const perRequest = (ms: number | null) => (ms === null || !result.requests ? null : ms / result.requests);
-    result.serverCpuMsPerRequest = perRequest(serverCpu.end());
-    result.databaseCpuMsPerRequest = perRequest(databaseCpu.end());
-    const peak = sampler.peak;
-    runs.push({
-      scenario,
-      label,
-      server: server.name,
-      result,
-      rssPeakMiB: Math.max(peak, rssMiB(server.child.pid!) ?? 0),
-    });
-    log(
-      `${server.name.padEnd(12)} ${scenario} ${label} c=${connections}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
-        `, CPU per request ${result.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms server + ${result.databaseCpuMsPerRequest?.toFixed(2) ?? '?'} ms PostgreSQL` +
-        `${result.otherCpu ? `, other processes ${(100 * result.otherCpu).toFixed(0)}% of the CPU` : ''}` +
-        `${result.non2xx || result.errors || result.failed ? `, non2xx ${result.non2xx}, errors ${result.errors}, failed ${result.failed}` : ''}`,
-    );
-  }
   sampler.stop();
+  if (counters) result.failed += counters.failed - before;
+  result.otherCpu = noise.end();
+  const perRequest = (ms: number | null) => (ms === null || !result.requests ? null : ms / result.requests);
+  result.serverCpuMsPerRequest = perRequest(serverCpu.end());
+  result.databaseCpuMsPerRequest = perRequest(databaseCpu.end());
+  runs.push({
+    scenario,
+    label,
+    server: server.name,
+    result,
+    rssPeakMiB: Math.max(sampler.peak, rssMiB(server.child.pid!) ?? 0),
+  });
+  log(
+    `${server.name.padEnd(12)} ${scenario} ${label} c=${connections}: ${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+      `, CPU per request ${result.serverCpuMsPerRequest?.toFixed(2) ?? '?'} ms server + ${result.databaseCpuMsPerRequest?.toFixed(2) ?? '?'} ms PostgreSQL` +
+      `${result.otherCpu ? `, other processes ${(100 * result.otherCpu).toFixed(0)}% of the CPU` : ''}` +
+      `${result.non2xx || result.errors || result.failed ? `, non2xx ${result.non2xx}, errors ${result.errors}, failed ${result.failed}` : ''}`,
+  );
 }
 
-/** What the read scenarios of one server add to the report. */
+/** Warm-up, then every connection count, for one server alone (metrics, writes). */
+async function measure(
+  server: Running,
+  scenario: string,
+  label: string,
+  opts: Options,
+  requests: () => autocannon.Request[],
+  runs: ScenarioRun[],
+  counters?: { failed: number; sample?: string },
+): Promise<void> {
+  await warmUp(server, opts, requests);
+  for (const connections of opts.connections)
+    await measureRun(server, scenario, label, opts, connections, requests, runs, counters);
+}
+
+/** What the read scenarios add to the report. */
 interface ReadContext {
   opts: Options;
   fixtures: Fixtures;
@@ -456,60 +474,83 @@ interface ReadContext {
   breakdowns: BenchReport['breakdowns'];
 }
 
+interface ReadTarget {
+  server: Running;
+  target: Target;
+}
+
 /**
- * Scenarios 1 and 2 against one server: check its answers, count its statements per request
- * (by family size; the API's inbox also at 5 and 50 rows, with a breakdown by statement text for
- * the API), then measure.
+ * Scenarios 1 and 2 against every server: check each one's answers and count its statements per
+ * request (by family size; the API's inbox also at 5 and 50 rows, with a breakdown by statement
+ * text for the API), then measure. The servers run back to back for each number of connections,
+ * in an order that rotates, so a slow phase of the machine falls on all of them alike rather
+ * than on whichever server's turn it was.
  */
-async function readScenarios(server: Running, target: Target, ctx: ReadContext): Promise<void> {
+async function readScenarios(targets: ReadTarget[], ctx: ReadContext): Promise<void> {
   const { opts, fixtures, tokens, pool } = ctx;
-  const count = async (scenario: string, label: string, specs: RequestSpec[]) =>
+  const count = async (server: Running, scenario: string, label: string, specs: RequestSpec[]) =>
     ctx.statements.push({
       scenario,
       server: server.name,
       label,
       perRequest: await statementsPerRequest(pool, server.url, specs),
     });
-  if (opts.scenarios.has('1')) {
-    await validate(`${server.name} family page`, server.url, familySpecs(target, fixtures, tokens));
-    for (const bucket of fixtures.bySize)
-      await count('1', bucket.label, familySpecs(target, fixtures, tokens, bucket.families));
-    const largest = fixtures.bySize[fixtures.bySize.length - 1];
-    if (target === 'api' && largest)
-      ctx.breakdowns.push({
-        label: `API, family page (${largest.label})`,
-        rows: await statementBreakdown(
-          pool,
-          server.url,
-          familySpecs(target, fixtures, tokens, largest.families),
-        ),
-      });
-    await measure(
-      server,
-      '1',
-      'family page',
-      opts,
-      () => rotating(familySpecs(target, fixtures, tokens)),
-      ctx.runs,
-    );
-  }
-  if (opts.scenarios.has('2')) {
-    await validate(`${server.name} inbox`, server.url, inboxSpecs(target, fixtures, tokens));
-    for (const first of target === 'api' ? [5, 50] : [50])
-      await count('2', `first ${first}`, inboxSpecs(target, fixtures, tokens, first));
-    if (target === 'api')
-      ctx.breakdowns.push({
-        label: 'API, inbox (first 50)',
-        rows: await statementBreakdown(pool, server.url, inboxSpecs(target, fixtures, tokens)),
-      });
-    await measure(
-      server,
-      '2',
-      'agency inbox',
-      opts,
-      () => rotating(inboxSpecs(target, fixtures, tokens)),
-      ctx.runs,
-    );
+  const scenarios = [
+    {
+      id: '1',
+      label: 'family page',
+      specs: (target: Target) => familySpecs(target, fixtures, tokens),
+      check: async ({ server, target }: ReadTarget) => {
+        for (const bucket of fixtures.bySize)
+          await count(server, '1', bucket.label, familySpecs(target, fixtures, tokens, bucket.families));
+        const largest = fixtures.bySize[fixtures.bySize.length - 1];
+        if (target === 'api' && largest)
+          ctx.breakdowns.push({
+            label: `API, family page (${largest.label})`,
+            rows: await statementBreakdown(
+              pool,
+              server.url,
+              familySpecs(target, fixtures, tokens, largest.families),
+            ),
+          });
+      },
+    },
+    {
+      id: '2',
+      label: 'agency inbox',
+      specs: (target: Target) => inboxSpecs(target, fixtures, tokens),
+      check: async ({ server, target }: ReadTarget) => {
+        for (const first of target === 'api' ? [5, 50] : [50])
+          await count(server, '2', `first ${first}`, inboxSpecs(target, fixtures, tokens, first));
+        if (target === 'api')
+          ctx.breakdowns.push({
+            label: 'API, inbox (first 50)',
+            rows: await statementBreakdown(pool, server.url, inboxSpecs(target, fixtures, tokens)),
+          });
+      },
+    },
+  ];
+  for (const scenario of scenarios) {
+    if (!opts.scenarios.has(scenario.id)) continue;
+    for (const t of targets) {
+      await validate(`${t.server.name} ${scenario.label}`, t.server.url, scenario.specs(t.target));
+      await scenario.check(t);
+    }
+    for (const t of targets) await warmUp(t.server, opts, () => rotating(scenario.specs(t.target)));
+    for (const [round, connections] of opts.connections.entries()) {
+      for (let k = 0; k < targets.length; k++) {
+        const { server, target } = targets[(k + round) % targets.length];
+        await measureRun(
+          server,
+          scenario.id,
+          scenario.label,
+          opts,
+          connections,
+          () => rotating(scenario.specs(target)),
+          ctx.runs,
+        );
+      }
+    }
   }
 }
 
@@ -558,20 +599,16 @@ async function main(): Promise<void> {
       (port: number, path = '/health') =>
       async () =>
         (await fetch(`http://127.0.0.1:${port}${path}`)).status === 200;
-    const startApi = async () => {
-      const api = await startServer(
-        'API',
-        [...opts.apiNodeArgs, opts.apiEntry],
-        apiEnv,
-        `http://127.0.0.1:${apiPort}`,
-        health(apiPort),
-      );
-      servers.push(api);
-      return api;
-    };
+    const api = await startServer(
+      'API',
+      [...opts.apiNodeArgs, opts.apiEntry],
+      apiEnv,
+      `http://127.0.0.1:${apiPort}`,
+      health(apiPort),
+    );
+    servers.push(api);
     const runs: ScenarioRun[] = [];
     const statements: BenchReport['statements'] = [];
-    let api = await startApi();
     const apiIdleRss = rssMiB(api.child.pid!) ?? 0;
     const tokens = await login(api.url, [
       ...fixtures.familyPages.map((f) => f.leadEmail),
@@ -582,21 +619,9 @@ async function main(): Promise<void> {
     ]);
     log(`logged in ${tokens.size} seeded users`);
     const breakdowns: BenchReport['breakdowns'] = [];
-    const reads: ReadContext = { opts, fixtures, tokens, pool, runs, statements, breakdowns };
-    await readScenarios(api, 'api', reads);
-    if (opts.scenarios.has('3')) {
-      for (const m of metricsSpecs(fixtures, tokens)) {
-        await validate(`API ${m.label}`, api.url, m.specs);
-        await measure(api, m.id, m.label, opts, () => rotating(m.specs), runs);
-      }
-    }
-    const apiPeakRss = Math.max(
-      ...runs.filter((r) => r.server === 'API').map((r) => r.rssPeakMiB),
-      apiIdleRss,
-    );
-    await stopServer(api);
-
-    if (opts.ceiling && (opts.scenarios.has('1') || opts.scenarios.has('2'))) {
+    const targets: ReadTarget[] = [{ server: api, target: 'api' }];
+    const reads = opts.scenarios.has('1') || opts.scenarios.has('2');
+    if (opts.ceiling && reads) {
       const port = apiPort + 1;
       const ceiling = await startServer(
         'ceiling',
@@ -606,12 +631,11 @@ async function main(): Promise<void> {
         async () => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST' })).status === 401,
       );
       servers.push(ceiling);
-      await readScenarios(ceiling, 'ceiling', reads);
-      await stopServer(ceiling);
+      targets.push({ server: ceiling, target: 'ceiling' });
     }
 
     let peerVersions: BenchReport['peerVersions'];
-    if (opts.peer && (opts.scenarios.has('1') || opts.scenarios.has('2'))) {
+    if (opts.peer && reads) {
       const peerDir = resolve('bench/peer');
       if (!existsSync(join(peerDir, 'node_modules', 'postgraphile'))) {
         log('installing PostGraphile into bench/peer (npm ci)');
@@ -643,9 +667,22 @@ async function main(): Promise<void> {
           ).status === 200,
       );
       servers.push(peer);
-      await readScenarios(peer, 'peer', reads);
-      await stopServer(peer);
+      targets.push({ server: peer, target: 'peer' });
     }
+    await readScenarios(targets, { opts, fixtures, tokens, pool, runs, statements, breakdowns });
+    // The other servers are idle from here on; stop them so the API's runs have the machine.
+    for (const { server } of targets.slice(1)) await stopServer(server);
+
+    if (opts.scenarios.has('3')) {
+      for (const m of metricsSpecs(fixtures, tokens)) {
+        await validate(`API ${m.label}`, api.url, m.specs);
+        await measure(api, m.id, m.label, opts, () => rotating(m.specs), runs);
+      }
+    }
+    const apiPeakRss = Math.max(
+      ...runs.filter((r) => r.server === 'API').map((r) => r.rssPeakMiB),
+      apiIdleRss,
+    );
 
     // Writes last: they add referrals to the families the read scenarios use.
     let writeFailureSample: string | undefined;
@@ -653,7 +690,6 @@ async function main(): Promise<void> {
     if (opts.scenarios.has('4')) {
       if (!fixtures.writes.length)
         throw new Error('no eligible family/service combination for the write scenario');
-      api = await startApi();
       const counters: { failed: number; sample?: string } = { failed: 0 };
       const probe = await gql(
         `${api.url}/graphql`,
@@ -716,8 +752,8 @@ async function main(): Promise<void> {
       );
       writeFailureSample = counters.sample;
       apiWritePeakRss = Math.max(...runs.filter((r) => r.scenario === '4').map((r) => r.rssPeakMiB));
-      await stopServer(api);
     }
+    await stopServer(api);
 
     const { rows: version } = await pool.query<{ v: string }>(
       "SELECT current_setting('server_version') AS v",
