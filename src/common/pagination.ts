@@ -54,7 +54,16 @@ export function toConnection<T, N>(
 ) {
   const hasNextPage = rows.length > size;
   const pageRows = rows.slice(0, size);
-  const edges = pageRows.map((row) => ({ cursor: cursorOf(row), node: toNode(row) }));
+  // An edge's cursor is encoded when read: a page that lists nodes pays for the end cursor only.
+  const edges = pageRows.map((row) => {
+    let cursor: string | undefined;
+    return {
+      node: toNode(row),
+      get cursor(): string {
+        return (cursor ??= cursorOf(row));
+      },
+    };
+  });
   return {
     edges,
     nodes: edges.map((e) => e.node),
