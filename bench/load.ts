@@ -177,9 +177,10 @@ export class CpuTime {
   end(): number | null {
     const now = this.read();
     if (!this.start || !now) return null;
-    let ticks = 0;
-    for (const [pid, t] of now) ticks += t - (this.start.get(pid) ?? 0);
-    return ticks * 10; // USER_HZ is 100 on Linux
+    // Totals, not per-process differences: a process alive at begin() that ended since then moves
+    // its whole time into its parent's reaped figure, so its share at begin() must come off too.
+    const total = (ticks: Map<number, number>) => [...ticks.values()].reduce((a, b) => a + b, 0);
+    return (total(now) - total(this.start)) * 10; // USER_HZ is 100 on Linux
   }
 }
 
