@@ -12,7 +12,6 @@ import { prng } from './prng.js';
 export const ZONE = 'Europe/London';
 const DAY = 86_400_000;
 
-
 export interface HistoryReferral {
   id: string;
   label?: string;

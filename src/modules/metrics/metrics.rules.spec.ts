@@ -29,7 +29,6 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-
 describe('period and month arithmetic', () => {
   it('adds months with the day clamped to the end of shorter months, leap years included', () => {
     expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
