@@ -35,17 +35,19 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     for (let i = 0; i < 5; i++) leads.push(await createUser(t.db, { roles: [Role.LEAD_PROFESSIONAL] }));
     const families = [];
     for (let i = 0; i < Math.min(n, 20); i++) {
-      families.push(
-        await createFamily(t.db, {
+      const leadProfessionalId = leads[i % leads.length].id;
+      families.push({
+        leadProfessionalId,
+        ...(await createFamily(t.db, {
           areaId: area.id,
-          leadProfessionalId: leads[i % leads.length].id,
+          leadProfessionalId,
           members: [
             { role: MemberRole.PARENT_CARER },
             { role: MemberRole.CHILD },
             { role: MemberRole.CHILD },
           ],
-        }),
-      );
+        })),
+      });
     }
     const { rows } = await t.db.query(
       `INSERT INTO referrals (reference, family_id, service_id, agency_id, referred_by_id, reason, status, received_at, version)
@@ -70,7 +72,7 @@ describe('listing referrals costs a constant number of SQL statements', () => {
         [r.id, r.created_at, r.referred_by_id, r.received_at],
       );
     }
-    return { service, staff, token: t.tokenFor(staff.id) };
+    return { service, staff, token: t.tokenFor(staff.id), families };
   }
 
   async function statementsFor(token: string, serviceId: string, expected: number) {
@@ -117,6 +119,37 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     expect([...nodes.list].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       rows.sort((a, b) => a.id.localeCompare(b.id)),
     );
+  });
+
+  it("reads a family page's referrals with their events and the events' actors in one statement", async () => {
+    const few = await seed(10); // one referral per family
+    const many = await seed(100); // five per family
+    const PAGE = `query($id: ID!) { family(id: $id) { id referrals { id events { status at actor { id name } } } } }`;
+    const page = async (f: { id: string; leadProfessionalId: string }) => {
+      const before = t.statements();
+      const family = data(await t.gql(PAGE, { id: f.id }, t.tokenFor(f.leadProfessionalId)), 'family');
+      return { statements: t.statements() - before, referrals: family.referrals };
+    };
+    const one = await page(few.families[0]);
+    const five = await page(many.families[0]);
+    expect(one.referrals).toHaveLength(1);
+    expect(five.referrals).toHaveLength(5);
+    // The caller's look-up, the audited family read, then the referrals with their events.
+    expect(one.statements).toBe(3);
+    expect(five.statements).toBe(3);
+    const { rows } = await t.db.query(
+      `SELECT r.id, json_agg(json_build_object('status', e.status, 'at', e.at, 'actor', json_build_object('id', u.id, 'name', u.name))
+                             ORDER BY e.at, e.status, e.id) AS events
+         FROM referrals r JOIN referral_events e ON e.referral_id = r.id JOIN users u ON u.id = e.actor_id
+        WHERE r.family_id = $1 GROUP BY r.id`,
+      [many.families[0].id],
+    );
+    const expected = rows.map((r: { id: string; events: { at: string }[] }) => ({
+      id: r.id,
+      events: r.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+    }));
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect([...five.referrals].sort(byId)).toEqual(expected.sort(byId));
   });
 
   it('is the same for 10 and for 100 referrals, for agency staff and for an admin', async () => {

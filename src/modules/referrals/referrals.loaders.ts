@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { UserProfile } from '../../common/actor.js';
 import { groupedBy, type RequestLoaders } from '../../graphql/request-loaders.js';
 import type { ReferralEventType, ReferralType } from './dto/referral.types.js';
-import type { ChildRow, ReferralsRepository } from './referrals.repository.js';
+import type { ChildRow, ReferralsRepository, ReferralWithEvents } from './referrals.repository.js';
 
 export const referralsByFamilyLoader = (loaders: RequestLoaders, repo: ReferralsRepository) =>
   loaders.get(
@@ -10,6 +10,16 @@ export const referralsByFamilyLoader = (loaders: RequestLoaders, repo: Referrals
     () =>
       new DataLoader<string, ReferralType[]>(async (ids) =>
         groupedBy(await repo.byFamilyIds(ids), ids, (r) => r.familyId),
+      ),
+  );
+
+/** A family's referrals with their events and actors, for pages that show the events. */
+export const referralsWithEventsByFamilyLoader = (loaders: RequestLoaders, repo: ReferralsRepository) =>
+  loaders.get(
+    'referrals.byFamily.withEvents',
+    () =>
+      new DataLoader<string, ReferralWithEvents[]>(async (ids) =>
+        groupedBy(await repo.byFamilyIdsWithEvents(ids), ids, (r) => r.referral.familyId),
       ),
   );
 

@@ -48,6 +48,23 @@ const toEvent = (r: Raw): ReferralEventType => ({
   note: (r.note as string | null) ?? null,
 });
 
+/** Events read with `userProfileColumns(…, 'actor.')`, and their distinct actors. */
+function eventsWithActors(rows: Raw[]): { events: ReferralEventType[]; actors: UserProfile[] } {
+  const actors = new Map<string, UserProfile>();
+  for (const r of rows) {
+    const actor = toUserProfile(r, 'actor.');
+    if (actor) actors.set(actor.id, actor);
+  }
+  return { events: rows.map(toEvent), actors: [...actors.values()] };
+}
+
+/** A referral with its events and their actors (a family page). */
+export interface ReferralWithEvents {
+  referral: ReferralType;
+  events: ReferralEventType[];
+  actors: UserProfile[];
+}
+
 export interface ServiceRow extends ServiceFacts {
   id: string;
   agencyId: string;
@@ -315,6 +332,33 @@ export class ReferralsRepository {
     return this.inCreationOrder('family_id', familyIds);
   }
 
+  /**
+   * A family page's referrals with their events and the events' actors, in one statement: each
+   * referral brings its events as JSON, in timeline order, each event with its actor's display row.
+   */
+  async byFamilyIdsWithEvents(familyIds: readonly string[]): Promise<ReferralWithEvents[]> {
+    const valid = familyIds.filter(isId);
+    if (!valid.length) return [];
+    const rows: Raw[] = await this.db.query(
+      `SELECT r.*,
+              (SELECT coalesce(json_agg(x ORDER BY x.at, x.status, x.id), '[]'::json)
+                 FROM (SELECT e.*, ${userProfileColumns('u', 'actor.')}
+                         FROM referral_events e LEFT JOIN users u ON u.id = e.actor_id
+                        WHERE e.referral_id = r.id) x) AS events_json
+         FROM referrals r WHERE r.family_id = ANY($1::uuid[])
+        ORDER BY r.created_at, length(r.reference), r.reference`,
+      [valid],
+    );
+    return rows.map((r) => {
+      const eventRows = (r.events_json as Raw[]).map((e) => ({
+        ...e,
+        at: new Date(e.at as string),
+        'actor.createdAt': e['actor.createdAt'] == null ? null : new Date(e['actor.createdAt'] as string),
+      }));
+      return { referral: toReferral(r), ...eventsWithActors(eventRows) };
+    });
+  }
+
   byPackageIds(packageIds: readonly string[]): Promise<ReferralType[]> {
     return this.inCreationOrder('package_id', packageIds);
   }
@@ -364,12 +408,7 @@ export class ReferralsRepository {
         ORDER BY e.at, e.status, e.id`,
       [referralIds],
     );
-    const actors = new Map<string, UserProfile>();
-    for (const r of rows) {
-      const actor = toUserProfile(r, 'actor.');
-      if (actor) actors.set(actor.id, actor);
-    }
-    return { events: rows.map(toEvent), actors: [...actors.values()] };
+    return eventsWithActors(rows);
   }
 
   // ---------- facts for the creation and send-time rules (inside the caller's transaction) ----------

@@ -33,12 +33,14 @@ import {
   referralEventsLoader,
   referralsByFamilyLoader,
   referralsByPackageLoader,
+  referralsWithEventsByFamilyLoader,
 } from './referrals.loaders.js';
 import {
   type ReferralCursor,
   type ReferralListScope,
   type ReferralPageRow,
   ReferralsRepository,
+  type ReferralWithEvents,
   type ServiceRow,
 } from './referrals.repository.js';
 import {
@@ -293,10 +295,27 @@ export class ReferralsService {
     loaders: RequestLoaders,
     shown: ShownFields,
   ): Promise<ReferralType[]> {
-    const all = await referralsByFamilyLoader(loaders, this.repo).load(family.id);
-    const visible = all.filter((r) => visibleThroughFamily(actor, family.access, r));
+    let visible: ReferralType[];
+    if (shown.fields.has('events')) {
+      // The events come with the referrals; the events loader is primed with those of visible ones only.
+      const all = await referralsWithEventsByFamilyLoader(loaders, this.repo).load(family.id);
+      const shownRows = all.filter((r) => visibleThroughFamily(actor, family.access, r.referral));
+      this.keepEvents(actor, shownRows, loaders);
+      visible = shownRows.map((r) => r.referral);
+    } else {
+      const all = await referralsByFamilyLoader(loaders, this.repo).load(family.id);
+      visible = all.filter((r) => visibleThroughFamily(actor, family.access, r));
+    }
     await this.resolveShownRelations(actor, visible, shown, loaders);
     return visible;
+  }
+
+  /** Hands events read along with their referrals to the events loader, and their actors to the users loader. */
+  private keepEvents(actor: Actor, rows: readonly ReferralWithEvents[], loaders: RequestLoaders): void {
+    const keepActors = (actors: UserProfile[]) => this.users.keepForDisplay(actor, actors, loaders);
+    const events = referralEventsLoader(loaders, this.repo, keepActors);
+    for (const row of rows) events.prime(row.referral.id, row.events);
+    keepActors(rows.flatMap((r) => r.actors));
   }
 
   /** SupportPackage.referrals: packages are shown only to callers with FULL access to the family. */
