@@ -5,16 +5,20 @@ import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from './config/app-config.js';
 
 /**
- * HTTP concerns outside GraphQL: request logging and ids, body size limit, JSON errors for
- * bodies that cannot be parsed (never an HTML page or a stack trace).
+ * HTTP concerns outside GraphQL: request logging and ids, no caching, body size limit, JSON errors
+ * for bodies that cannot be parsed (never an HTML page or a stack trace).
  */
 export function configureHttp(app: INestApplication, config: AppConfig, httpLogger: HttpLogger): void {
   const server = app as NestExpressApplication;
   server.disable('x-powered-by');
+  // Answers carry personal data and are read fresh each time: no cache may keep them, and
+  // Express need not hash every body for an ETag.
+  server.set('etag', false);
   if (config.trustProxy) server.set('trust proxy', true);
   server.use(httpLogger);
   server.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     if (req.id) res.setHeader('X-Request-Id', String(req.id));
+    res.setHeader('Cache-Control', 'no-store');
     next();
   });
   server.use(express.json({ limit: config.bodyLimit }));

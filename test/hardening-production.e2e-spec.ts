@@ -90,6 +90,9 @@ describe('production mode', () => {
       .send({ query: '{ areas { id } }' });
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe(given);
+    // Answers carry personal data: no cache may keep them, and none is offered a validator.
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers.etag).toBeUndefined();
 
     const minted = await request(t.app.getHttpServer())
       .post('/graphql')
