@@ -64,6 +64,14 @@ describe('referral state machine through the API', () => {
       expect(
         await count(t.db, `audit_events WHERE action = 'referral.create' AND entity_id = $1`, [byLead.id]),
       ).toBe(1);
+      // Time-ordered ids (UUID version 7) for the referral and its events: index inserts stay local.
+      const { rows: ids } = await t.db.query(
+        'SELECT r.id::text AS referral, e.id::text AS event FROM referrals r JOIN referral_events e ON e.referral_id = r.id WHERE r.id = ANY($1::uuid[]) ORDER BY r.created_at',
+        [[byLead.id, byAdmin.id]],
+      );
+      expect(ids.map((r: { referral: string }) => r.referral)).toEqual([byLead.id, byAdmin.id]);
+      for (const row of ids) for (const id of [row.referral, row.event]) expect(id[14]).toBe('7');
+      expect(byLead.id < byAdmin.id).toBe(true);
     });
 
     it('refuses agency staff who see the family (FORBIDDEN), others who do not (NOT_FOUND) and board members', async () => {

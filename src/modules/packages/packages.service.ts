@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../common/ids.js';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/actor.js';
 import { dateInZone } from '../../common/dates.js';
@@ -54,7 +54,7 @@ export class PackagesService {
     const hash = requestHash({ familyId: input.familyId, goals, reviewDate, send, items });
 
     return this.db.transaction(async (m) => {
-      const id = randomUUID();
+      const id = newId();
       const replayed = await this.referrals.replayOf(
         m,
         actor,
@@ -89,7 +89,7 @@ export class PackagesService {
       const referralIds: string[] = [];
       for (const [index, item] of prepared.entries()) {
         let referral = await this.referrals.insertPrepared(m, actor, family, item, {
-          id: randomUUID(),
+          id: newId(),
           packageId: pkg.id,
           createdAt: now,
         });

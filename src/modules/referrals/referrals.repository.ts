@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
 import type { ReferralStatus, Urgency } from '../../common/enums.js';
-import { isId } from '../../common/ids.js';
+import { isId, newId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, rowsFromJson } from '../../database/plain-rows.js';
 import type { AuditAlong } from '../audit/audit.service.js';
@@ -211,8 +211,8 @@ export class ReferralsRepository {
        children AS (
          INSERT INTO referral_children (referral_id, member_id) SELECT r.id, unnest(${p.add(fields.childIds)}::uuid[]) FROM r),
        event AS (
-         INSERT INTO referral_events (referral_id, status, at, actor_id, note)
-         SELECT r.id, r.status, r.created_at, ${p.add(fields.referredById)}, NULL FROM r),
+         INSERT INTO referral_events (id, referral_id, status, at, actor_id, note)
+         SELECT ${p.add(newId())}::uuid, r.id, r.status, r.created_at, ${p.add(fields.referredById)}, NULL FROM r),
        audit AS (${audit(p, 'r')})
        SELECT * FROM r`,
       p.values,
@@ -247,8 +247,8 @@ export class ReferralsRepository {
             AND COALESCE(GREATEST(received_at, decided_at, started_at, closed_at), '-infinity') <= ${at}::timestamptz
          RETURNING *),
        event AS (
-         INSERT INTO referral_events (referral_id, status, at, actor_id, note)
-         SELECT u.id, u.status, ${at}::timestamptz, ${p.add(change.actorId)}, ${p.add(change.note)} FROM u),
+         INSERT INTO referral_events (id, referral_id, status, at, actor_id, note)
+         SELECT ${p.add(newId())}::uuid, u.id, u.status, ${at}::timestamptz, ${p.add(change.actorId)}, ${p.add(change.note)} FROM u),
        audit AS (${audit(p, 'u')})
        SELECT * FROM u`,
       p.values,

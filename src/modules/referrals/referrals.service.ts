@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, UserProfile } from '../../common/actor.js';
 import { assertNotInFuture, dateInZone } from '../../common/dates.js';
 import { Role, Urgency } from '../../common/enums.js';
 import { DomainError, ErrorCode, badInput, conflict } from '../../common/errors.js';
-import { isId } from '../../common/ids.js';
+import { isId, newId } from '../../common/ids.js';
 import {
   decodeCursor,
   emptyConnection,
@@ -330,7 +330,7 @@ export class ReferralsService {
     const request = normaliseRequest(input);
     const hash = requestHash({ familyId: input.familyId, ...request });
     return this.db.transaction(async (m) => {
-      const id = randomUUID();
+      const id = newId();
       const replayed = await this.replayOf(
         m,
         actor,
