@@ -370,12 +370,12 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       const f = await family(t, p);
       let before = t.statements();
       const r = await sltDraft(f, { childIds: [f.james.id, f.lilly.id] });
-      // Caller look-up, BEGIN, family, service and children named, the insert, COMMIT.
-      expect(t.statements() - before).toBe(6);
+      // Caller look-up, BEGIN, the family with the service and the children named, the insert, COMMIT.
+      expect(t.statements() - before).toBe(5);
       before = t.statements();
       const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
-      // Caller look-up, BEGIN, referral with its family, service with children and consents, the update, COMMIT.
-      expect(t.statements() - before).toBe(6);
+      // Caller look-up, BEGIN, the referral with its family, service, children and consents, the update, COMMIT.
+      expect(t.statements() - before).toBe(5);
       expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
       const events = await t.db.query(
         'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',

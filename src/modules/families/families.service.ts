@@ -111,7 +111,19 @@ export class FamiliesService {
   /** For changes: the caller must lead the family or administer; others who can see it get FORBIDDEN. */
   async familyForLeadWork(actor: Actor, familyId: string, manager?: EntityManager): Promise<FamilyEntity> {
     if (!mayUseFamilies(actor)) throw FamilyErrors.boardMember();
-    const family = await this.repo.findById(familyId, manager);
+    return this.leadWorkOn(actor, await this.repo.findById(familyId, manager), manager);
+  }
+
+  /**
+   * The same check on a family row another module read along with its own facts, in the caller's
+   * transaction (`manager`); null when there is no such family.
+   */
+  async leadWorkOn(
+    actor: Actor,
+    family: FamilyEntity | null,
+    manager?: EntityManager,
+  ): Promise<FamilyEntity> {
+    if (!mayUseFamilies(actor)) throw FamilyErrors.boardMember();
     if (!family) throw FamilyErrors.notFound();
     if (leadsOrAdministers(actor, family)) return family;
     // On the caller's connection: a second one could wait for a full pool while this one is held.

@@ -58,6 +58,24 @@ function eventsWithActors(rows: Raw[]): { events: ReferralEventType[]; actors: U
   return { events: rows.map(toEvent), actors: [...actors.values()] };
 }
 
+/** What the creation rules are checked on: the service (null when there is none) and the named members. */
+export interface CreationFacts {
+  service: ServiceRow | null;
+  members: MemberFacts[];
+}
+
+/** What the send-time rules are checked on. */
+export interface SendFacts {
+  service: ServiceRow | null;
+  children: MemberFacts[];
+  consents: ConsentFacts[];
+}
+
+const toCreationFacts = (row: Raw): CreationFacts => ({
+  service: row.service as ServiceRow | null,
+  members: row.members as MemberFacts[],
+});
+
 /** A referral with its events and their actors (a family page). */
 export interface ReferralWithEvents {
   referral: ReferralType;
@@ -152,17 +170,27 @@ export class ReferralsRepository {
   }
 
   /** The referral with its family's row, in one read: every access check needs both. */
+  /**
+   * The referral with its family's row; with `sendFacts`, also what the send rules need (the
+   * service, the referral's children, the family's consents), all in one statement.
+   */
   async findWithFamily(
     id: string,
     m: EntityManager,
-  ): Promise<{ referral: ReferralType; family: FamilyEntity | null } | null> {
+    options: { sendFacts?: boolean } = {},
+  ): Promise<{ referral: ReferralType; family: FamilyEntity | null; sendFacts?: SendFacts } | null> {
     if (!isId(id)) return null;
+    const facts = options.sendFacts ? `, ${this.sendFactColumns('r.id', 'r.service_id', 'r.family_id')}` : '';
     const rows: Raw[] = await m.query(
-      `SELECT r.*, ${this.familyRowOf('r')} AS family_row FROM referrals r WHERE r.id = $1`,
+      `SELECT r.*, ${this.familyRowOf('r')} AS family_row${facts} FROM referrals r WHERE r.id = $1`,
       [id],
     );
     if (!rows.length) return null;
-    return { referral: toReferral(rows[0]), family: this.toFamilyRow(rows[0].family_row) };
+    return {
+      referral: toReferral(rows[0]),
+      family: this.toFamilyRow(rows[0].family_row),
+      ...(options.sendFacts && { sendFacts: this.toSendFacts(rows[0]) }),
+    };
   }
 
   private toFamilyRow(json: unknown): FamilyEntity | null {
@@ -171,8 +199,13 @@ export class ReferralsRepository {
 
   /** The family row of referral `r` as JSON, shaped as the families module reads it. */
   private familyRowOf(r: string): string {
+    return this.familyRowJson(`${r}.family_id`);
+  }
+
+  /** The row of the family whose id is the SQL expression `id`, as JSON. */
+  private familyRowJson(id: string): string {
     return `(SELECT to_json(f) FROM (SELECT ${columnList(this.db, FamilyEntity)} FROM families t
-                                       WHERE t.id = ${r}.family_id) f)`;
+                                       WHERE t.id = ${id}) f)`;
   }
 
   /**
@@ -421,28 +454,60 @@ export class ReferralsRepository {
     m: EntityManager,
     serviceId: string,
     memberIds: readonly string[],
-  ): Promise<{ service: ServiceRow | null; members: MemberFacts[] }> {
+  ): Promise<CreationFacts> {
     const p = new SqlParams();
     const [row]: Raw[] = await m.query(
-      `SELECT ${serviceFacts(p.add(isId(serviceId) ? serviceId : null))} AS service,
-              ${membersJson(MEMBER_FACT_COLUMNS, 'family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`,
+      `SELECT ${this.creationFactColumns(p, serviceId, memberIds)}`,
       p.values,
     );
-    return { service: row.service as ServiceRow | null, members: row.members as MemberFacts[] };
+    return toCreationFacts(row);
+  }
+
+  /**
+   * A creation's family row (null when there is none) with the creation facts, in one statement,
+   * for the caller to check its access to the family before it looks at the facts.
+   */
+  async familyAndCreationFacts(
+    m: EntityManager,
+    familyId: string,
+    serviceId: string,
+    memberIds: readonly string[],
+  ): Promise<{ family: FamilyEntity | null; facts: CreationFacts }> {
+    const p = new SqlParams();
+    const family = this.familyRowJson(`${p.add(isId(familyId) ? familyId : null)}::uuid`);
+    const [row]: Raw[] = await m.query(
+      `SELECT ${family} AS family_row, ${this.creationFactColumns(p, serviceId, memberIds)}`,
+      p.values,
+    );
+    return { family: this.toFamilyRow(row.family_row), facts: toCreationFacts(row) };
+  }
+
+  private creationFactColumns(p: SqlParams, serviceId: string, memberIds: readonly string[]): string {
+    return `${serviceFacts(p.add(isId(serviceId) ? serviceId : null))} AS service,
+            ${membersJson(MEMBER_FACT_COLUMNS, 'family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`;
   }
 
   /** What the send rules need, in one statement: the service, the referral's children, the family's consents. */
   async sendFacts(
     m: EntityManager,
     referral: { id: string; serviceId: string; familyId: string },
-  ): Promise<{ service: ServiceRow | null; children: MemberFacts[]; consents: ConsentFacts[] }> {
+  ): Promise<SendFacts> {
     const p = new SqlParams();
     const [row]: Raw[] = await m.query(
-      `SELECT ${serviceFacts(p.add(referral.serviceId))} AS service,
-              ${membersJson(MEMBER_FACT_COLUMNS, REFERRAL_CHILDREN, `rc.referral_id = ${p.add(referral.id)}`)} AS children,
-              ${consentFacts(p.add(referral.familyId))} AS consents`,
+      `SELECT ${this.sendFactColumns(p.add(referral.id), p.add(referral.serviceId), p.add(referral.familyId))}`,
       p.values,
     );
+    return this.toSendFacts(row);
+  }
+
+  /** The send facts as columns, for the referral, service and family the SQL expressions name. */
+  private sendFactColumns(referralId: string, serviceId: string, familyId: string): string {
+    return `${serviceFacts(serviceId)} AS service,
+            ${membersJson(MEMBER_FACT_COLUMNS, REFERRAL_CHILDREN, `rc.referral_id = ${referralId}`)} AS children,
+            ${consentFacts(familyId)} AS consents`;
+  }
+
+  private toSendFacts(row: Raw): SendFacts {
     return {
       service: row.service as ServiceRow | null,
       children: row.children as MemberFacts[],

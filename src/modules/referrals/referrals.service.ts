@@ -40,7 +40,9 @@ import {
   type ReferralListScope,
   type ReferralPageRow,
   ReferralsRepository,
+  type CreationFacts,
   type ReferralWithEvents,
+  type SendFacts,
   type ServiceRow,
 } from './referrals.repository.js';
 import {
@@ -341,10 +343,19 @@ export class ReferralsService {
         (first) => this.repo.findById(first, m),
       );
       if (replayed) return replayed;
-      const family = await this.families.familyForLeadWork(actor, input.familyId, m);
+      // The family row and the creation facts in one statement; the facts are looked at only
+      // once the caller has passed the family's lead-work check.
+      const read = await this.repo.familyAndCreationFacts(
+        m,
+        input.familyId,
+        request.serviceId,
+        request.childIds,
+      );
+      const family = await this.families.leadWorkOn(actor, read.family, m);
       const now = new Date();
       // The input as given: error details point at positions in the caller's childIds.
-      const prepared = await this.prepare(m, family, input, dateInZone(now, this.config.reportingTimeZone));
+      const onDate = dateInZone(now, this.config.reportingTimeZone);
+      const prepared = await this.prepare(m, family, input, onDate, read.facts);
       return this.insertPrepared(m, actor, family, prepared, { id, packageId: null, createdAt: now });
     });
   }
@@ -398,12 +409,13 @@ export class ReferralsService {
     family: FamilyEntity,
     request: ReferralRequest,
     onDate: string,
+    facts?: CreationFacts,
   ): Promise<PreparedReferral> {
     const norm = normaliseRequest(request);
     if (!norm.reason) throw ReferralErrors.textRequired('reason');
     if (norm.reason.length > MAX_REASON_LENGTH) throw ReferralErrors.textTooLong('reason', MAX_REASON_LENGTH);
     if (norm.childIds.length > MAX_CHILDREN_PER_REFERRAL) throw ReferralErrors.tooManyChildren();
-    const { service, members } = await this.repo.creationFacts(m, norm.serviceId, norm.childIds);
+    const { service, members } = facts ?? (await this.repo.creationFacts(m, norm.serviceId, norm.childIds));
     if (!service) throw ReferralErrors.serviceMissing();
     const childIds = request.childIds.filter((id, i, all) => all.indexOf(id) === i);
     const problem = childrenProblem(family.id, childIds, members);
@@ -491,7 +503,9 @@ export class ReferralsService {
     const expectedVersion = opts.expectedVersion ?? null;
     if (!isId(id)) throw ReferralErrors.notFound();
     return this.db.transaction(async (m) => {
-      const { referral: current, family } = (await this.repo.findWithFamily(id, m)) ?? {};
+      // A send reads its rule facts with the referral; they are looked at only after the access checks.
+      const found = await this.repo.findWithFamily(id, m, { sendFacts: action === 'send' });
+      const { referral: current, family, sendFacts } = found ?? {};
       if (!current || !family || !maySeeReferral(actor, current, family)) throw ReferralErrors.notFound();
       if (!mayAct(actor, rule.side, current, family)) {
         throw rule.side === 'AGENCY'
@@ -499,7 +513,7 @@ export class ReferralsService {
           : ReferralErrors.notReferringSide();
       }
       this.assertApplicable(rule, current, expectedVersion, at);
-      if (action === 'send') await this.checkSendRules(m, actor, current, family, at);
+      if (action === 'send') await this.checkSendRules(m, actor, current, family, at, sendFacts);
       return this.apply(m, actor, rule, current, at, note, expectedVersion);
     });
   }
@@ -575,8 +589,9 @@ export class ReferralsService {
     referral: ReferralType,
     family: FamilyEntity,
     at: Date,
+    facts?: SendFacts,
   ): Promise<void> {
-    const { service, children, consents } = await this.repo.sendFacts(m, referral);
+    const { service, children, consents } = facts ?? (await this.repo.sendFacts(m, referral));
     if (!service) throw ReferralErrors.serviceMissing();
     const eligibility = eligibilityProblem(
       service,
