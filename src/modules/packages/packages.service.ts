@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { newId } from '../../common/ids.js';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../common/actor.js';
 import { dateInZone } from '../../common/dates.js';
+import { newId } from '../../common/ids.js';
 import { DomainError, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';

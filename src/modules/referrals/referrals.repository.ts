@@ -169,10 +169,10 @@ export class ReferralsRepository {
     return rows.length ? toReferral(rows[0]) : null;
   }
 
-  /** The referral with its family's row, in one read: every access check needs both. */
   /**
-   * The referral with its family's row; with `sendFacts`, also what the send rules need (the
-   * service, the referral's children, the family's consents), all in one statement.
+   * The referral with its family's row, in one read: every access check needs both. With
+   * `sendFacts`, also what the send rules need (the service, the referral's children, the
+   * family's consents), in the same statement.
    */
   async findWithFamily(
     id: string,
