@@ -9,18 +9,19 @@
  *   --rounds N          pairs per scenario (default 10)
  *   --seconds S         length of each run (default 2)
  *   --connections C     default 8
- *   --scenarios LIST    default 1,2 (family page, inbox)
+ *   --scenarios LIST    default 1,2 (family page, inbox); 4 adds create + send (writes)
  *   --data-dir DIR      default .data-bench; --db-port (54339); ports 3201 and 3202
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type autocannon from 'autocannon';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
 import { type RequestSpec, rotating, runLoad } from './load.js';
-import { FAMILY_PAGE, INBOX, loadFixtures } from './scenarios.js';
+import { FAMILY_PAGE, INBOX, loadFixtures, writeRequests } from './scenarios.js';
 import { login, type Running, startServer, stopServer } from './servers.js';
 
 const { values, positionals } = parseArgs({
@@ -44,6 +45,25 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Both builds must answer the same request with the same body, and without errors. */
+async function sameAnswers(label: string, servers: Running[], spec: RequestSpec): Promise<void> {
+  const bodies = await Promise.all(
+    servers.map(async (server) => {
+      const res = await fetch(`${server.url}${spec.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.token}` },
+        body: spec.body,
+      });
+      return res.text();
+    }),
+  );
+  if (bodies[0] !== bodies[1] || bodies[0].includes('"errors"')) {
+    throw new Error(
+      `${label}: the builds answer differently:\nA ${bodies[0].slice(0, 300)}\nB ${bodies[1].slice(0, 300)}`,
+    );
+  }
+}
 
 async function main(): Promise<void> {
   const database = new EmbeddedPostgres({
@@ -78,48 +98,47 @@ async function main(): Promise<void> {
       );
     }
     // Both builds share the secret, so a token from one is valid for the other.
+    const chosen = values.scenarios!.split(',').map((s) => s.trim());
     const pages = fixtures.familyPages.slice(0, 40);
     const tokens = await login(servers[0].url, [
       ...pages.map((f) => f.leadEmail),
       ...fixtures.inboxes.map((i) => i.staffEmail),
+      ...(chosen.includes('4') ? fixtures.writes.map((w) => w.leadEmail) : []),
     ]);
-    const specs: Record<string, { label: string; specs: RequestSpec[] }> = {
+    const reads = (specs: RequestSpec[]) => ({ specs, requests: () => rotating(specs) });
+    const writes = { failed: 0, sample: undefined as string | undefined };
+    const scenarios: Record<
+      string,
+      { label: string; specs?: RequestSpec[]; requests: () => autocannon.Request[] }
+    > = {
       '1': {
         label: 'family page',
-        specs: pages.map((f) => ({
-          path: '/graphql',
-          body: JSON.stringify({ query: FAMILY_PAGE, variables: { id: f.familyId } }),
-          token: tokens.get(f.leadEmail),
-        })),
+        ...reads(
+          pages.map((f) => ({
+            path: '/graphql',
+            body: JSON.stringify({ query: FAMILY_PAGE, variables: { id: f.familyId } }),
+            token: tokens.get(f.leadEmail),
+          })),
+        ),
       },
       '2': {
         label: 'inbox',
-        specs: fixtures.inboxes.map((i) => ({
-          path: '/graphql',
-          body: JSON.stringify({ query: INBOX, variables: { agencyId: i.agencyId, first: 50 } }),
-          token: tokens.get(i.staffEmail),
-        })),
+        ...reads(
+          fixtures.inboxes.map((i) => ({
+            path: '/graphql',
+            body: JSON.stringify({ query: INBOX, variables: { agencyId: i.agencyId, first: 50 } }),
+            token: tokens.get(i.staffEmail),
+          })),
+        ),
       },
+      // Writes differ by id from build to build, so their answers are checked, not compared.
+      '4': { label: 'create + send', requests: () => writeRequests(fixtures, tokens, writes) },
     };
-    for (const scenario of values.scenarios!.split(',').map((s) => s.trim())) {
-      const { label, specs: list } = specs[scenario];
-      const bodies = await Promise.all(
-        servers.map(async (server) => {
-          const res = await fetch(`${server.url}${list[0].path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${list[0].token}` },
-            body: list[0].body,
-          });
-          return res.text();
-        }),
-      );
-      if (bodies[0] !== bodies[1] || bodies[0].includes('"errors"')) {
-        throw new Error(
-          `${label}: the builds answer differently:\nA ${bodies[0].slice(0, 300)}\nB ${bodies[1].slice(0, 300)}`,
-        );
-      }
+    for (const scenario of chosen) {
+      const { label, specs: list, requests } = scenarios[scenario];
+      if (list) await sameAnswers(label, servers, list[0]);
       const run = (server: Running, runSeconds: number) =>
-        runLoad({ url: server.url, connections, seconds: runSeconds, requests: rotating(list) });
+        runLoad({ url: server.url, connections, seconds: runSeconds, requests: requests() });
       for (const server of servers) await run(server, 3); // warm-up
       const a: number[] = [];
       const b: number[] = [];
@@ -128,7 +147,9 @@ async function main(): Promise<void> {
         const order = round % 2 ? [1, 0] : [0, 1];
         for (const index of order) {
           const result = await run(servers[index], seconds);
-          if (result.non2xx || result.errors || result.failed) throw new Error(`${label}: failed requests`);
+          if (result.non2xx || result.errors || result.failed || writes.failed) {
+            throw new Error(`${label}: failed requests ${writes.sample ?? ''}`);
+          }
           (index ? b : a).push(result.reqPerSec);
         }
       }

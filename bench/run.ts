@@ -55,6 +55,7 @@ import {
   REFERRAL_METRICS,
   SEND_REFERRAL,
   WAITING_METRICS,
+  writeRequests,
 } from './scenarios.js';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -233,65 +234,6 @@ function metricsSpecs(fx: Fixtures, tokens: Map<string, string>) {
       spec: { query: WAITING_METRICS, variables: { filter: agency } },
     },
   ].map((m) => ({ ...m, specs: [{ path: '/graphql', body: json(m.spec), token }] as RequestSpec[] }));
-}
-
-/** createReferral then sendReferral on the same connection, the second using the first's id. */
-function writeRequests(
-  fx: Fixtures,
-  tokens: Map<string, string>,
-  counters: { failed: number; sample?: string },
-) {
-  let next = 0;
-  const fail = (body: string) => {
-    counters.failed++;
-    counters.sample ??= body.slice(0, 500);
-  };
-  const headers = (token: string) => ({
-    'content-type': 'application/json',
-    authorization: `Bearer ${token}`,
-  });
-  return [
-    {
-      method: 'POST',
-      path: '/graphql',
-      setupRequest: (req: any, context: any) => {
-        const w = fx.writes[next++ % fx.writes.length];
-        context.token = tokens.get(w.leadEmail);
-        const input = {
-          familyId: w.familyId,
-          serviceId: w.serviceId,
-          childIds: w.childIds,
-          reason: 'Benchmark: need identified at review',
-          urgency: 'ROUTINE',
-        };
-        return {
-          ...req,
-          headers: headers(context.token),
-          body: json({ query: CREATE_REFERRAL, variables: { input } }),
-        };
-      },
-      onResponse: (_status: number, body: string, context: any) => {
-        const id = /"id":"([0-9a-f-]{36})"/.exec(body)?.[1];
-        context.id = id;
-        if (!id || body.includes('"errors"')) fail(body);
-      },
-    },
-    {
-      method: 'POST',
-      path: '/graphql',
-      setupRequest: (req: any, context: any) => ({
-        ...req,
-        headers: headers(context.token),
-        body: json({
-          query: SEND_REFERRAL,
-          variables: { id: context.id ?? '00000000-0000-4000-8000-000000000000' },
-        }),
-      }),
-      onResponse: (_status: number, body: string) => {
-        if (!body.includes('"status":"SENT"')) fail(body);
-      },
-    },
-  ] as autocannon.Request[];
 }
 
 /** Sends each request once and fails loudly when a response carries errors or no data. */

@@ -2,6 +2,7 @@
  * The benchmark scenarios: GraphQL documents for the API and for the PostGraphile peer, and the
  * fixtures (which families, agencies, users) drawn deterministically from the seeded database.
  */
+import type autocannon from 'autocannon';
 import type pg from 'pg';
 import { SEED_EMAIL_DOMAIN } from '../scripts/seed/generate.js';
 
@@ -468,4 +469,66 @@ export async function loadFixtures(
     })),
     bySize,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario 4 as autocannon requests.
+
+/** createReferral then sendReferral on the same connection, the second using the first's id. */
+export function writeRequests(
+  fx: Pick<Fixtures, 'writes'>,
+  tokens: Map<string, string>,
+  counters: { failed: number; sample?: string },
+) {
+  let next = 0;
+  const fail = (body: string) => {
+    counters.failed++;
+    counters.sample ??= body.slice(0, 500);
+  };
+  const headers = (token: string) => ({
+    'content-type': 'application/json',
+    authorization: `Bearer ${token}`,
+  });
+  return [
+    {
+      method: 'POST',
+      path: '/graphql',
+      setupRequest: (req: any, context: any) => {
+        const w = fx.writes[next++ % fx.writes.length];
+        context.token = tokens.get(w.leadEmail);
+        const input = {
+          familyId: w.familyId,
+          serviceId: w.serviceId,
+          childIds: w.childIds,
+          reason: 'Benchmark: need identified at review',
+          urgency: 'ROUTINE',
+        };
+        return {
+          ...req,
+          headers: headers(context.token),
+          body: JSON.stringify({ query: CREATE_REFERRAL, variables: { input } }),
+        };
+      },
+      onResponse: (_status: number, body: string, context: any) => {
+        const id = /"id":"([0-9a-f-]{36})"/.exec(body)?.[1];
+        context.id = id;
+        if (!id || body.includes('"errors"')) fail(body);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/graphql',
+      setupRequest: (req: any, context: any) => ({
+        ...req,
+        headers: headers(context.token),
+        body: JSON.stringify({
+          query: SEND_REFERRAL,
+          variables: { id: context.id ?? '00000000-0000-4000-8000-000000000000' },
+        }),
+      }),
+      onResponse: (_status: number, body: string) => {
+        if (!body.includes('"status":"SENT"')) fail(body);
+      },
+    },
+  ] as autocannon.Request[];
 }
