@@ -9,8 +9,7 @@ export const isId = (value: unknown): value is string => typeof value === 'strin
  * A new id for a record written often (referrals, their events, packages): a time-ordered UUID
  * (version 7). Each insert then lands at the right-hand end of every index keyed by it (the
  * primary key, the children, events and audit rows of a referral) instead of on a random leaf
- * page that must be read and logged whole. Measured on the write benchmark: about 1.1 times the
- * throughput, with 8 % less PostgreSQL CPU per request (BENCHMARKS.md). It carries its creation
- * time to the millisecond, which whoever may see the record already sees as `createdAt`.
+ * page that must be read and logged whole (BENCHMARKS.md, change 6). It carries its creation time
+ * to the millisecond, which whoever may see the record already sees as `createdAt`.
  */
 export const newId = (): string => v7();
