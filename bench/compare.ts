@@ -20,7 +20,7 @@ import type autocannon from 'autocannon';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
-import { type RequestSpec, rotating, runLoad } from './load.js';
+import { type RequestSpec, rotating, runLoad, sendOnce } from './load.js';
 import { FAMILY_PAGE, INBOX, loadFixtures, writeRequests } from './scenarios.js';
 import { login, type Running, startServer, stopServer } from './servers.js';
 
@@ -48,16 +48,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Both builds must answer the same request with the same body, and without errors. */
 async function sameAnswers(label: string, servers: Running[], spec: RequestSpec): Promise<void> {
-  const bodies = await Promise.all(
-    servers.map(async (server) => {
-      const res = await fetch(`${server.url}${spec.path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.token}` },
-        body: spec.body,
-      });
-      return res.text();
-    }),
-  );
+  const bodies = await Promise.all(servers.map(async (server) => (await sendOnce(server.url, spec)).text));
   if (bodies[0] !== bodies[1] || bodies[0].includes('"errors"')) {
     throw new Error(
       `${label}: the builds answer differently:\nA ${bodies[0].slice(0, 300)}\nB ${bodies[1].slice(0, 300)}`,

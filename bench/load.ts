@@ -9,6 +9,19 @@ export interface RequestSpec {
   token?: string;
 }
 
+/** Sends one prepared request once; the response's status and text. */
+export async function sendOnce(url: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${url}${spec.path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
+    },
+    body: spec.body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 export interface LoadResult {
   connections: number;
   seconds: number;

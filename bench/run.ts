@@ -41,6 +41,7 @@ import {
   type RequestSpec,
   rssMiB,
   runLoad,
+  sendOnce,
 } from './load.js';
 import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
 import { gql, login, type Running, startServer, stopServer } from './servers.js';
@@ -240,19 +241,11 @@ function metricsSpecs(fx: Fixtures, tokens: Map<string, string>) {
 async function validate(label: string, url: string, specs: RequestSpec[], count = 5): Promise<string> {
   let summary = '';
   for (const spec of specs.slice(0, count)) {
-    const res = await fetch(`${url}${spec.path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
-      },
-      body: spec.body,
-    });
-    const text = await res.text();
+    const { status, text } = await sendOnce(url, spec);
     const body = JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: unknown };
     const data = body.data ? Object.values(body.data)[0] : null;
-    if (res.status !== 200 || body.errors || !data) {
-      throw new Error(`${label}: unexpected response ${res.status}: ${text.slice(0, 600)}`);
+    if (status !== 200 || body.errors || !data) {
+      throw new Error(`${label}: unexpected response ${status}: ${text.slice(0, 600)}`);
     }
     summary ||= text;
   }
@@ -265,14 +258,7 @@ async function validate(label: string, url: string, specs: RequestSpec[], count 
 async function statementsPerRequest(db: pg.Pool, url: string, specs: RequestSpec[]): Promise<number> {
   await db.query('SELECT pg_stat_statements_reset()');
   for (const spec of specs) {
-    await fetch(`${url}${spec.path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
-      },
-      body: spec.body,
-    }).then((r) => r.text());
+    await sendOnce(url, spec);
   }
   // Statistics reach the view when a backend finishes its statement; give stragglers a moment.
   await sleep(200);
