@@ -138,6 +138,25 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       expect(plain.sharedWithoutConsent).toBe(false);
       expect(codeOf(await act(t, 'send', p.lead.token, plain.id))).toBe('CONSENT_REQUIRED');
     });
+
+    it('records the safeguarding exception only with a send that happens', async () => {
+      const f = await family(t, p, { consent: false });
+      const r = await sltDraft(f, { shareWithoutConsentReason: 'Risk of significant harm' });
+      const both = await Promise.all([
+        act(t, 'send', p.lead.token, r.id),
+        act(t, 'send', p.lead.token, r.id),
+      ]);
+      expect(both.filter((res) => !res.errors)).toHaveLength(1);
+      expect(both.map(codeOf).filter(Boolean)).toEqual(['CONFLICT']);
+      const audit = await t.db.query(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY id`, [
+        r.id,
+      ]);
+      expect(audit.rows.map((a) => a.action)).toEqual([
+        'referral.create',
+        'referral.share_without_consent',
+        'referral.send',
+      ]);
+    });
   });
 
   describe('eligibility', () => {
@@ -370,12 +389,12 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       const f = await family(t, p);
       let before = t.statements();
       const r = await sltDraft(f, { childIds: [f.james.id, f.lilly.id] });
-      // Caller look-up, BEGIN, the family with the service and the children named, the insert, COMMIT.
-      expect(t.statements() - before).toBe(5);
+      // Caller look-up, the family with the service and the children named, the insert: no transaction.
+      expect(t.statements() - before).toBe(3);
       before = t.statements();
       const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
-      // Caller look-up, BEGIN, the referral with its family, service, children and consents, the update, COMMIT.
-      expect(t.statements() - before).toBe(5);
+      // Caller look-up, the referral with its family, service, children and consents, the update.
+      expect(t.statements() - before).toBe(3);
       expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
       const events = await t.db.query(
         'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',

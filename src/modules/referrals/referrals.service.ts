@@ -17,7 +17,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
 import { resolveShown } from '../../graphql/resolved-fields.js';
-import { AuditService } from '../audit/audit.service.js';
+import { type AuditInput, AuditService } from '../audit/audit.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { FamilyType } from '../families/dto/family.types.js';
@@ -111,7 +111,8 @@ const NOTE_FIELDS: Record<ReferralAction, string> = {
 /**
  * Referrals: creation, the state machine, the agency inbox and the timeline. Every use case
  * checks the caller's need to know here (referrals.rules.ts); what the caller may not see is
- * NOT_FOUND; every transition and every single read is audited in the same transaction.
+ * NOT_FOUND; every transition and every single read is audited in the same transaction as the
+ * change or read (a single statement where that is all it takes).
  */
 @Injectable()
 export class ReferralsService {
@@ -330,6 +331,10 @@ export class ReferralsService {
   async createReferral(actor: Actor, input: CreateReferralInput): Promise<ReferralType> {
     if (!mayUseFamilies(actor)) throw ReferralErrors.boardMember();
     const request = normaliseRequest(input);
+    // Without an idempotency key a creation is one read and one INSERT statement (the referral,
+    // its children, its first event and its audit row), so it needs no transaction of its own: a
+    // transaction at READ COMMITTED would not hold the facts read still either.
+    if (!input.idempotencyKey) return this.create(this.db.manager, actor, input, request);
     const hash = requestHash({ familyId: input.familyId, ...request });
     return this.db.transaction(async (m) => {
       const id = newId();
@@ -342,22 +347,31 @@ export class ReferralsService {
         id,
         (first) => this.repo.findById(first, m),
       );
-      if (replayed) return replayed;
-      // The family row and the creation facts in one statement; the facts are looked at only
-      // once the caller has passed the family's lead-work check.
-      const read = await this.repo.familyAndCreationFacts(
-        m,
-        input.familyId,
-        request.serviceId,
-        request.childIds,
-      );
-      const family = await this.families.leadWorkOn(actor, read.family, m);
-      const now = new Date();
-      // The input as given: error details point at positions in the caller's childIds.
-      const onDate = dateInZone(now, this.config.reportingTimeZone);
-      const prepared = await this.prepare(m, family, input, onDate, read.facts);
-      return this.insertPrepared(m, actor, family, prepared, { id, packageId: null, createdAt: now });
+      return replayed ?? this.create(m, actor, input, request, id);
     });
+  }
+
+  private async create(
+    m: EntityManager,
+    actor: Actor,
+    input: CreateReferralInput,
+    request: ReferralRequest,
+    id = newId(),
+  ): Promise<ReferralType> {
+    // The family row and the creation facts in one statement; the facts are looked at only
+    // once the caller has passed the family's lead-work check.
+    const read = await this.repo.familyAndCreationFacts(
+      m,
+      input.familyId,
+      request.serviceId,
+      request.childIds,
+    );
+    const family = await this.families.leadWorkOn(actor, read.family, m);
+    const now = new Date();
+    // The input as given: error details point at positions in the caller's childIds.
+    const onDate = dateInZone(now, this.config.reportingTimeZone);
+    const prepared = await this.prepare(m, family, input, onDate, read.facts);
+    return this.insertPrepared(m, actor, family, prepared, { id, packageId: null, createdAt: now });
   }
 
   /**
@@ -502,19 +516,24 @@ export class ReferralsService {
     assertNotInFuture(at, 'occurredAt', now);
     const expectedVersion = opts.expectedVersion ?? null;
     if (!isId(id)) throw ReferralErrors.notFound();
-    return this.db.transaction(async (m) => {
-      // A send reads its rule facts with the referral; they are looked at only after the access checks.
-      const found = await this.repo.findWithFamily(id, m, { sendFacts: action === 'send' });
-      const { referral: current, family, sendFacts } = found ?? {};
-      if (!current || !family || !maySeeReferral(actor, current, family)) throw ReferralErrors.notFound();
-      if (!mayAct(actor, rule.side, current, family)) {
-        throw rule.side === 'AGENCY'
-          ? ReferralErrors.notReceivingAgency()
-          : ReferralErrors.notReferringSide();
-      }
-      this.assertApplicable(rule, current, expectedVersion, at);
-      if (action === 'send') await this.checkSendRules(m, actor, current, family, at, sendFacts);
-      return this.apply(m, actor, rule, current, at, note, expectedVersion);
+    // One read, then one conditional UPDATE that writes the event and the audit row with the change:
+    // the UPDATE matches only the row as read, so no transaction is needed around the two.
+    const m = this.db.manager;
+    // A send reads its rule facts with the referral; they are looked at only after the access checks.
+    const found = await this.repo.findWithFamily(id, m, { sendFacts: action === 'send' });
+    const { referral: current, family, sendFacts } = found ?? {};
+    if (!current || !family || !maySeeReferral(actor, current, family)) throw ReferralErrors.notFound();
+    if (!mayAct(actor, rule.side, current, family)) {
+      throw rule.side === 'AGENCY' ? ReferralErrors.notReceivingAgency() : ReferralErrors.notReferringSide();
+    }
+    this.assertApplicable(rule, current, expectedVersion, at);
+    const exception =
+      action === 'send' ? await this.checkSendRules(m, actor, current, family, at, sendFacts) : null;
+    if (!exception) return this.apply(m, actor, rule, current, at, note, expectedVersion);
+    // A send on the safeguarding exception puts that decision on record with the send, or not at all.
+    return this.db.transaction(async (tx) => {
+      await this.audit.record(tx, actor, exception);
+      return this.apply(tx, actor, rule, current, at, note, expectedVersion);
     });
   }
 
@@ -531,7 +550,8 @@ export class ReferralsService {
   ): Promise<ReferralType> {
     const rule = TRANSITIONS.send;
     this.assertApplicable(rule, referral, null, at);
-    await this.checkSendRules(m, actor, referral, family, at);
+    const exception = await this.checkSendRules(m, actor, referral, family, at);
+    if (exception) await this.audit.record(m, actor, exception);
     return this.apply(m, actor, rule, referral, at, null, null);
   }
 
@@ -582,7 +602,10 @@ export class ReferralsService {
     return updated;
   }
 
-  /** Eligibility on the send date and consent at the send time (or the recorded safeguarding exception). */
+  /**
+   * Eligibility on the send date and consent at the send time (or the recorded safeguarding
+   * exception). Returns the audit entry the send must write with it when it relies on that exception.
+   */
   private async checkSendRules(
     m: EntityManager,
     actor: Actor,
@@ -590,7 +613,7 @@ export class ReferralsService {
     family: FamilyEntity,
     at: Date,
     facts?: SendFacts,
-  ): Promise<void> {
+  ): Promise<AuditInput | null> {
     const { service, children, consents } = facts ?? (await this.repo.sendFacts(m, referral));
     if (!service) throw ReferralErrors.serviceMissing();
     const eligibility = eligibilityProblem(
@@ -600,17 +623,15 @@ export class ReferralsService {
       dateInZone(at, this.config.reportingTimeZone),
     );
     if (eligibility) throw ReferralErrors.notEligible(eligibility);
-    const covered = consentCovers(consents, referral.agencyId, at);
-    if (!covered && !referral.sharedWithoutConsent) throw ReferralErrors.consentRequired();
-    if (!covered) {
-      // The safeguarding exception is a decision that must be on record (the reason stays on the referral).
-      await this.audit.record(m, actor, {
-        action: 'referral.share_without_consent',
-        entityType: 'Referral',
-        entityId: referral.id,
-        details: { familyId: family.id, agencyId: referral.agencyId },
-      });
-    }
+    if (consentCovers(consents, referral.agencyId, at)) return null;
+    if (!referral.sharedWithoutConsent) throw ReferralErrors.consentRequired();
+    // The safeguarding exception is a decision that must be on record (the reason stays on the referral).
+    return {
+      action: 'referral.share_without_consent',
+      entityType: 'Referral',
+      entityId: referral.id,
+      details: { familyId: family.id, agencyId: referral.agencyId },
+    };
   }
 
   private cleanNote(field: string, value: string | null | undefined): string {
