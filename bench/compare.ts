@@ -10,6 +10,8 @@
  *   --seconds S         length of each run (default 2)
  *   --connections C     default 8
  *   --scenarios LIST    default 1,2 (family page, inbox); 4 adds create + send (writes)
+ *   --node-args-a=…     Node options for build A (default --max-old-space-size=192, as in production);
+ *   --node-args-b=…     the same for B: with one build for both, compares Node settings
  *   --data-dir DIR      default .data-bench; --db-port (54339); ports 3201 and 3202
  */
 import 'reflect-metadata';
@@ -33,6 +35,8 @@ const { values, positionals } = parseArgs({
     scenarios: { type: 'string', default: '1,2' },
     'data-dir': { type: 'string', default: '.data-bench' },
     'db-port': { type: 'string', default: '54339' },
+    'node-args-a': { type: 'string', default: '--max-old-space-size=192' },
+    'node-args-b': { type: 'string', default: '--max-old-space-size=192' },
   },
 });
 if (positionals.length !== 2) {
@@ -44,6 +48,7 @@ if (positionals.length !== 2) {
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const nodeArgs = [values['node-args-a']!, values['node-args-b']!];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Both builds must answer the same request with the same body, and without errors. */
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
       servers.push(
         await startServer(
           index ? 'B' : 'A',
-          ['--max-old-space-size=192', resolve(entry)],
+          [...nodeArgs[index].split(' ').filter(Boolean), resolve(entry)],
           {
             NODE_ENV: 'production',
             DATABASE_URL: url,
@@ -133,6 +138,7 @@ async function main(): Promise<void> {
       for (const server of servers) await run(server, 3); // warm-up
       const a: number[] = [];
       const b: number[] = [];
+      const p99: [number[], number[]] = [[], []];
       for (let round = 0; round < rounds; round++) {
         // Alternate which build goes first, so neither always follows the other.
         const order = round % 2 ? [1, 0] : [0, 1];
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
             throw new Error(`${label}: failed requests ${writes.sample ?? ''}`);
           }
           (index ? b : a).push(result.reqPerSec);
+          p99[index].push(result.p99);
         }
       }
       const ratios = a.map((value, i) => b[i] / value);
@@ -153,6 +160,7 @@ async function main(): Promise<void> {
       console.log(
         `  median A ${median(a).toFixed(0)}, B ${median(b).toFixed(0)}; median of B ÷ A per pair ${median(ratios).toFixed(3)} (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
       );
+      console.log(`  p99 ms, median of the runs: A ${median(p99[0])}, B ${median(p99[1])}`);
     }
   } finally {
     for (const server of servers) await stopServer(server);
