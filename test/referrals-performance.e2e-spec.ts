@@ -121,7 +121,7 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     );
   });
 
-  it("reads a family page's referrals with their events and the events' actors in one statement", async () => {
+  it("reads a lead's family page with its referrals, their events and the events' actors in one statement", async () => {
     const few = await seed(10); // one referral per family
     const many = await seed(100); // five per family
     const PAGE = `query($id: ID!) { family(id: $id) { id referrals { id events { status at actor { id name } } } } }`;
@@ -134,9 +134,9 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     const five = await page(many.families[0]);
     expect(one.referrals).toHaveLength(1);
     expect(five.referrals).toHaveLength(5);
-    // The caller's look-up, the audited family read, then the referrals with their events.
-    expect(one.statements).toBe(3);
-    expect(five.statements).toBe(3);
+    // The caller's look-up, then the audited family read with the referrals and their events.
+    expect(one.statements).toBe(2);
+    expect(five.statements).toBe(2);
     const { rows } = await t.db.query(
       `SELECT r.id, json_agg(json_build_object('status', e.status, 'at', e.at, 'actor', json_build_object('id', u.id, 'name', u.name))
                              ORDER BY e.at, e.status, e.id) AS events
@@ -150,6 +150,40 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     }));
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
     expect([...five.referrals].sort(byId)).toEqual(expected.sort(byId));
+  });
+
+  it("brings a family's referrals without events along with the lead's read, as the database holds them", async () => {
+    const many = await seed(100); // five per family
+    const f = many.families[0];
+    await t.db.query(
+      `UPDATE referrals SET decided_at = date_trunc('second', received_at) + interval '1 day 0.123456 second' WHERE family_id = $1`,
+      [f.id],
+    );
+    const PAGE = `query($id: ID!) { family(id: $id) { id referrals { id reference status version urgency createdAt receivedAt decidedAt } } }`;
+    const before = t.statements();
+    const family = data(await t.gql(PAGE, { id: f.id }, t.tokenFor(f.leadProfessionalId)), 'family');
+    expect(t.statements() - before).toBe(2);
+    const { rows } = await t.db.query(
+      `SELECT id, reference, status, version, urgency, created_at, received_at, decided_at FROM referrals
+        WHERE family_id = $1 ORDER BY created_at, length(reference), reference`,
+      [f.id],
+    );
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    expect(family.referrals).toEqual(
+      rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        status: r.status,
+        version: r.version,
+        urgency: r.urgency,
+        createdAt: iso(r.created_at),
+        receivedAt: iso(r.received_at),
+        decidedAt: iso(r.decided_at),
+      })),
+    );
+    expect(family.referrals.some((r: { decidedAt: string | null }) => r.decidedAt?.endsWith('.123Z'))).toBe(
+      true,
+    );
   });
 
   it('is the same for 10 and for 100 referrals, for agency staff and for an admin', async () => {

@@ -32,11 +32,21 @@ export interface FamilyReadIncludes {
 
 export type ConsentRow = ConsentEntity & { agencyIds: string[] };
 
-/** A family row and, when asked for, its members and consents. */
+/**
+ * Another module's list read along with a family: `sql` is a JSON scalar subquery for the family
+ * whose id is the SQL expression it is given.
+ */
+export interface FamilyReadExtra {
+  name: string;
+  sql: (familyId: string) => string;
+}
+
+/** A family row and, when asked for, its members, consents and the extras' JSON by name. */
 export interface FamilyRead {
   family: FamilyEntity;
   members?: FamilyMemberEntity[];
   consents?: ConsentRow[];
+  extras: Record<string, unknown>;
 }
 
 /** The ids of the agencies a consent (`t`) names. */
@@ -70,6 +80,7 @@ export class FamiliesRepository {
     leadProfessionalId: string,
     audit: AuditAlong,
     include: FamilyReadIncludes = { members: false, consents: false },
+    extras: readonly FamilyReadExtra[] = [],
   ): Promise<FamilyRead | null> {
     const p = new SqlParams();
     const familyId = p.add(id);
@@ -84,8 +95,9 @@ export class FamiliesRepository {
           ]
         : []),
       ...(include.consents ? [`${ifLead(this.consentsJson('f.id'))} AS consents_json`] : []),
+      ...extras.map((extra, i) => `${ifLead(extra.sql('f.id'))} AS extra_${i}`),
     ];
-    const rows: (FamilyEntity & { members_json?: unknown; consents_json?: unknown })[] = await this.db.query(
+    const rows: (FamilyEntity & Record<string, unknown>)[] = await this.db.query(
       `WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${familyId}),
             audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${lead}`)})
        SELECT ${['f.*', ...along].join(', ')} FROM f`,
@@ -93,10 +105,16 @@ export class FamiliesRepository {
     );
     if (!rows.length) return null;
     const { members_json: members, consents_json: consents, ...family } = rows[0];
+    const found: Record<string, unknown> = {};
+    extras.forEach((extra, i) => {
+      found[extra.name] = family[`extra_${i}`];
+      delete family[`extra_${i}`];
+    });
     return {
-      family,
+      family: family as FamilyEntity,
       members: members ? rowsFromJson(this.db, FamilyMemberEntity, members) : undefined,
       consents: consents ? rowsFromJson<ConsentRow>(this.db, ConsentEntity, consents) : undefined,
+      extras: found,
     };
   }
 

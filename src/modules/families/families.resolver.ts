@@ -28,7 +28,11 @@ export class FamiliesResolver {
     @Loaders() loaders: RequestLoaders,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const shown = { fields: selectedFieldNames(info, []), consents: selectedFieldNames(info, ['consents']) };
+    const shown = {
+      fields: selectedFieldNames(info, []),
+      consents: selectedFieldNames(info, ['consents']),
+      below: (field: string) => selectedFieldNames(info, [field]),
+    };
     return this.service.family(actor, id, loaders, shown);
   }
 

@@ -45,10 +45,25 @@ import {
   mayUseFamilies,
 } from './families.rules.js';
 
-/** The fields a query shows of a family, and of each of its consents. */
+/** The fields a query shows of a family, of each of its consents, and below any other field. */
 export interface FamilyShownFields {
   fields: ReadonlySet<string>;
   consents?: ReadonlySet<string>;
+  below?: (field: string) => ReadonlySet<string>;
+}
+
+/**
+ * A Family field another module resolves (Family.referrals) whose list a lead professional's read
+ * of their own family can bring along in its statement. That module registers it
+ * (`FamiliesService.readAlong`), since it depends on this one and not the other way round.
+ */
+export interface FamilyReadAlong {
+  /** The Family field it serves: read along only when the query shows it. */
+  field: string;
+  /** A JSON scalar subquery for the family whose id is the SQL expression `familyId`. */
+  sql(familyId: string, shownBelow: ReadonlySet<string>): string;
+  /** Hands what was read to the loaders the field's resolver reads through; it still checks access. */
+  keep(familyId: string, json: unknown, shownBelow: ReadonlySet<string>, loaders: RequestLoaders): void;
 }
 
 const toFamilyView = (
@@ -80,6 +95,13 @@ export class FamiliesService {
     private readonly directoryService: DirectoryService,
     private readonly usersService: UsersService,
   ) {}
+
+  private readonly alongs: FamilyReadAlong[] = [];
+
+  /** Registers another module's Family field to be read along with a lead professional's family read. */
+  readAlong(along: FamilyReadAlong): void {
+    this.alongs.push(along);
+  }
 
   // ---------- access, shared with the referrals and packages modules ----------
 
@@ -177,10 +199,7 @@ export class FamiliesService {
     shown: FamilyShownFields = { fields: new Set() },
   ): Promise<FamilyType> {
     // Members and consents the query shows are read with the family, not in statements of their own.
-    const family = await this.readFamily(actor, id, loaders, {
-      members: shown.fields.has('members'),
-      consents: shown.fields.has('consents'),
-    });
+    const family = await this.readFamily(actor, id, loaders, shown);
     return this.resolveShownFields(actor, family, shown, loaders);
   }
 
@@ -188,7 +207,7 @@ export class FamiliesService {
     actor: Actor,
     id: string,
     loaders: RequestLoaders,
-    include: FamilyReadIncludes,
+    shown: FamilyShownFields,
   ): Promise<FamilyType> {
     if (!mayUseFamilies(actor)) {
       await this.auditDeniedRead(actor, id);
@@ -196,18 +215,34 @@ export class FamiliesService {
     }
     const read = (familyId: string) => ({ action: 'family.read', entityType: 'Family', entityId: familyId });
     if (actor.roles.has(Role.LEAD_PROFESSIONAL) && isId(id)) {
-      // The members and consents the page shows come in the same statement (the caller's own family
-      // is the common case); the field resolvers find them in the loaders and check access as usual.
+      // The members, consents and other lists the page shows come in the same statement (the
+      // caller's own family is the common case); the field resolvers find them in the loaders and
+      // check access as usual.
+      const include: FamilyReadIncludes = {
+        members: shown.fields.has('members'),
+        consents: shown.fields.has('consents'),
+      };
+      const below = (field: string) => shown.below?.(field) ?? new Set<string>();
+      const alongs = this.alongs.filter((along) => shown.fields.has(along.field));
       const found = await this.repo.findAuditedForLead(
         id,
         actor.id,
         this.audit.along(actor, read(id)),
         include,
+        alongs.map((along) => ({
+          name: along.field,
+          sql: (familyId) => along.sql(familyId, below(along.field)),
+        })),
       );
       const row = found?.family;
       if (found) {
         familyLoader(loaders, this.repo).prime(found.family.id, found.family);
         keepFamilyRead(loaders, this.repo, found);
+        for (const along of alongs) {
+          const json = found.extras[along.field];
+          // Read only when the row names the caller as its lead professional (null otherwise).
+          if (json != null) along.keep(found.family.id, json, below(along.field), loaders);
+        }
       }
       // Audited by that statement exactly when the row names the caller as its lead professional,
       // which gives a lead professional FULL access.

@@ -58,6 +58,28 @@ function eventsWithActors(rows: Raw[]): { events: ReferralEventType[]; actors: U
   return { events: rows.map(toEvent), actors: [...actors.values()] };
 }
 
+/** The timestamp columns of a referral row that toReferral reads. */
+const REFERRAL_TIMES = ['created_at', 'received_at', 'decided_at', 'started_at', 'closed_at'] as const;
+
+/** Referrals in the order they were made (references break ties), over the table alias `t`. */
+const FAMILY_ORDER = (t: string) => `${t}.created_at, length(${t}.reference), ${t}.reference`;
+
+/** The events of referral `r` with their actors' display rows, as JSON (see withEventsFromRow). */
+const EVENTS_JSON = `(SELECT coalesce(json_agg(x ORDER BY x.at, x.status, x.id), '[]'::json)
+                        FROM (SELECT e.*, ${userProfileColumns('u', 'actor.')}
+                                FROM referral_events e LEFT JOIN users u ON u.id = e.actor_id
+                               WHERE e.referral_id = r.id) x)`;
+
+/** A referral row with its EVENTS_JSON column (`events_json`). */
+function withEventsFromRow(r: Raw): ReferralWithEvents {
+  const eventRows = (r.events_json as Raw[]).map((e) => ({
+    ...e,
+    at: new Date(e.at as string),
+    'actor.createdAt': e['actor.createdAt'] == null ? null : new Date(e['actor.createdAt'] as string),
+  }));
+  return { referral: toReferral(r), ...eventsWithActors(eventRows) };
+}
+
 /** What the creation rules are checked on: the service (null when there is none) and the named members. */
 export interface CreationFacts {
   service: ServiceRow | null;
@@ -373,23 +395,33 @@ export class ReferralsRepository {
     const valid = familyIds.filter(isId);
     if (!valid.length) return [];
     const rows: Raw[] = await this.db.query(
-      `SELECT r.*,
-              (SELECT coalesce(json_agg(x ORDER BY x.at, x.status, x.id), '[]'::json)
-                 FROM (SELECT e.*, ${userProfileColumns('u', 'actor.')}
-                         FROM referral_events e LEFT JOIN users u ON u.id = e.actor_id
-                        WHERE e.referral_id = r.id) x) AS events_json
-         FROM referrals r WHERE r.family_id = ANY($1::uuid[])
-        ORDER BY r.created_at, length(r.reference), r.reference`,
+      `SELECT r.*, ${EVENTS_JSON} AS events_json FROM referrals r WHERE r.family_id = ANY($1::uuid[])
+        ORDER BY ${FAMILY_ORDER('r')}`,
       [valid],
     );
-    return rows.map((r) => {
-      const eventRows = (r.events_json as Raw[]).map((e) => ({
-        ...e,
-        at: new Date(e.at as string),
-        'actor.createdAt': e['actor.createdAt'] == null ? null : new Date(e['actor.createdAt'] as string),
-      }));
-      return { referral: toReferral(r), ...eventsWithActors(eventRows) };
+    return rows.map(withEventsFromRow);
+  }
+
+  /**
+   * The referrals of the family whose id is the SQL expression `familyId`, in the order of
+   * byFamilyIds, as one JSON array (a scalar subquery another statement can carry); with their
+   * events and actors when `withEvents`. Read back with `familyReferralsFromJson`.
+   */
+  familyReferralsJson(familyId: string, withEvents: boolean): string {
+    return `(SELECT coalesce(json_agg(x ORDER BY ${FAMILY_ORDER('x')}), '[]'::json)
+               FROM (SELECT r.*${withEvents ? `, ${EVENTS_JSON} AS events_json` : ''}
+                       FROM referrals r WHERE r.family_id = ${familyId}) x)`;
+  }
+
+  familyReferralsFromJson(json: unknown, withEvents: true): ReferralWithEvents[];
+  familyReferralsFromJson(json: unknown, withEvents: false): ReferralType[];
+  familyReferralsFromJson(json: unknown, withEvents: boolean): ReferralWithEvents[] | ReferralType[] {
+    const rows = (json as Raw[]).map((r) => {
+      // JSON carries timestamps as text, where pg gives Dates.
+      for (const column of REFERRAL_TIMES) if (r[column] != null) r[column] = new Date(r[column] as string);
+      return r;
     });
+    return withEvents ? rows.map(withEventsFromRow) : rows.map(toReferral);
   }
 
   byPackageIds(packageIds: readonly string[]): Promise<ReferralType[]> {
@@ -404,7 +436,7 @@ export class ReferralsRepository {
     const valid = ids.filter(isId);
     if (!valid.length) return [];
     const rows: Raw[] = await this.db.query(
-      `SELECT * FROM referrals WHERE ${column} = ANY($1::uuid[]) ORDER BY created_at, length(reference), reference`,
+      `SELECT * FROM referrals r WHERE r.${column} = ANY($1::uuid[]) ORDER BY ${FAMILY_ORDER('r')}`,
       [valid],
     );
     return rows.map(toReferral);

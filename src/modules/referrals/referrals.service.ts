@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -115,7 +115,7 @@ const NOTE_FIELDS: Record<ReferralAction, string> = {
  * change or read (a single statement where that is all it takes).
  */
 @Injectable()
-export class ReferralsService {
+export class ReferralsService implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
@@ -125,6 +125,29 @@ export class ReferralsService {
     private readonly audit: AuditService,
     private readonly directory: DirectoryService,
   ) {}
+
+  /**
+   * Family.referrals comes with a lead professional's read of their own family (one statement
+   * fewer on a family page); familyReferrals then finds the rows in the loaders and filters them
+   * by the family's access as always.
+   */
+  onModuleInit(): void {
+    this.families.readAlong({
+      field: 'referrals',
+      sql: (familyId, shown) => this.repo.familyReferralsJson(familyId, shown.has('events')),
+      keep: (familyId, json, shown, loaders) => {
+        if (shown.has('events')) {
+          const rows = this.repo.familyReferralsFromJson(json, true);
+          referralsWithEventsByFamilyLoader(loaders, this.repo).prime(familyId, rows);
+        } else {
+          referralsByFamilyLoader(loaders, this.repo).prime(
+            familyId,
+            this.repo.familyReferralsFromJson(json, false),
+          );
+        }
+      },
+    });
+  }
 
   // ---------- queries ----------
 
