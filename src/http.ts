@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { HttpLogger } from 'pino-http';
 import type { AppConfig } from './config/app-config.js';
+import type { RequestMiddleware } from './config/logging.js';
 
 /**
  * HTTP concerns outside GraphQL: request logging and ids, no caching, body size limit, JSON errors
  * for bodies that cannot be parsed (never an HTML page or a stack trace).
  */
-export function configureHttp(app: INestApplication, config: AppConfig, httpLogger: HttpLogger): void {
+export function configureHttp(app: INestApplication, config: AppConfig, httpLogger: RequestMiddleware): void {
   const server = app as NestExpressApplication;
   server.disable('x-powered-by');
   // Answers carry personal data and are read fresh each time: no cache may keep them, and
