@@ -139,7 +139,13 @@ export function createCeilingHandler(pool: pg.Pool, jwtSecret: string): RequestL
         const input = JSON.parse(await readBody(req)) as { id?: string; agencyId?: string; first?: number };
         if (req.url === '/family') {
           if (!input.id || !UUID.test(input.id)) return send(res, 200, '{"data":{"family":null}}');
-          const { rows } = await pool.query<{ body: string }>(FAMILY_SQL, [input.id, claims.sub, claims.jti]);
+          // A named (prepared) statement, as the API sends its look-ups by key; the inbox page is
+          // sent as text by both, since a generic plan of a filtered, ordered page can be worse.
+          const { rows } = await pool.query<{ body: string }>({
+            name: 'ceiling_family',
+            text: FAMILY_SQL,
+            values: [input.id, claims.sub, claims.jti],
+          });
           return send(res, 200, rows[0].body);
         }
         if (req.url === '/inbox') {
