@@ -71,7 +71,7 @@ describe('database faults', () => {
     mkdirSync(dirname(LOG_FILE), { recursive: true });
     rmSync(LOG_FILE, { force: true });
     app = await startApi({
-      db: { poolSize: 6, acquireTimeoutMs: 1000, statementTimeoutMs: 5000 },
+      db: { poolSize: 6, acquireTimeoutMs: 1000, statementTimeoutMs: 5000, preparedStatements: true },
       logFile: LOG_FILE,
       logLevel: 'debug',
     });
@@ -165,7 +165,9 @@ describe('database faults', () => {
 
   it('with the pool exhausted, extra requests fail fast with SERVICE_UNAVAILABLE and the service recovers', async () => {
     // Two connections, both about to be held by requests waiting on a lock; statements would wait 20 s.
-    const small = await startApi({ db: { poolSize: 2, acquireTimeoutMs: 500, statementTimeoutMs: 20_000 } });
+    const small = await startApi({
+      db: { poolSize: 2, acquireTimeoutMs: 500, statementTimeoutMs: 20_000, preparedStatements: true },
+    });
     try {
       await reconnect();
       await client.query('BEGIN');
@@ -201,7 +203,7 @@ describe('database faults', () => {
 
   it('cancels a statement that waits longer than statement_timeout / lock_timeout with a clean error', async () => {
     const impatient = await startApi({
-      db: { poolSize: 4, acquireTimeoutMs: 1000, statementTimeoutMs: 300 },
+      db: { poolSize: 4, acquireTimeoutMs: 1000, statementTimeoutMs: 300, preparedStatements: true },
     });
     try {
       await client.query('BEGIN');

@@ -13,6 +13,7 @@ describe('configuration', () => {
       suppressionMax: 5,
       production: false,
     });
+    expect(config.db.preparedStatements).toBe(true);
     expect(config.demoData).toBeUndefined();
   });
 
@@ -23,7 +24,9 @@ describe('configuration', () => {
       MIGRATIONS_RUN: 'false',
       DEMO_DATA: 'true',
       SUPPRESSION_MAX: '9',
+      DB_PREPARED_STATEMENTS: 'false',
     });
+    expect(config.db.preparedStatements).toBe(false);
     expect(config).toMatchObject({
       port: 8080,
       embeddedDatabase: false,

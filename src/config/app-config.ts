@@ -51,6 +51,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean() MIGRATIONS_RUN?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100) SUPPRESSION_MAX?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DB_POOL_SIZE?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() DB_PREPARED_STATEMENTS?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) DB_ACQUIRE_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) DB_STATEMENT_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() GRAPHQL_INTROSPECTION?: boolean;
@@ -84,7 +85,7 @@ export interface AppConfig {
   logFile?: string;
   migrationsRun: boolean;
   suppressionMax: number;
-  db: { poolSize: number; acquireTimeoutMs: number; statementTimeoutMs: number };
+  db: { poolSize: number; acquireTimeoutMs: number; statementTimeoutMs: number; preparedStatements: boolean };
   graphql: { introspection: boolean; sandbox: boolean };
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
   trustProxy: boolean;
@@ -152,6 +153,7 @@ export function buildAppConfig(raw: Record<string, unknown> = process.env): AppC
       poolSize: env.DB_POOL_SIZE ?? 10,
       acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS ?? 5000,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS ?? 15000,
+      preparedStatements: env.DB_PREPARED_STATEMENTS ?? true,
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ?? !production,

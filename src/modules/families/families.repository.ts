@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, jsonRows, rowsFromJson, rowsWhereIn } from '../../database/plain-rows.js';
+import { prepared } from '../../database/prepared-statements.js';
 import type { AuditCondition } from '../audit/audit.repository.js';
 import type { AuditAlong } from '../audit/audit.service.js';
 import type { ConsentScope, MemberRole } from '../../common/enums.js';
@@ -97,10 +98,11 @@ export class FamiliesRepository {
       ...(include.consents ? [`${ifLead(this.consentsJson('f.id'))} AS consents_json`] : []),
       ...extras.map((extra, i) => `${ifLead(extra.sql('f.id'))} AS extra_${i}`),
     ];
+    // Prepared: `f.*` names the columns listed in `f`, and the lists are JSON.
     const rows: (FamilyEntity & Record<string, unknown>)[] = await this.db.query(
-      `WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${familyId}),
-            audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${lead}`)})
-       SELECT ${['f.*', ...along].join(', ')} FROM f`,
+      prepared(`WITH f AS (SELECT ${columnList(this.db, FamilyEntity)} FROM families t WHERE t.id = ${familyId}),
+                     audit AS (${audit(p, `f WHERE f."leadProfessionalId" = ${lead}`)})
+                SELECT ${['f.*', ...along].join(', ')} FROM f`),
       p.values,
     );
     if (!rows.length) return null;

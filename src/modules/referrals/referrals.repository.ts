@@ -6,6 +6,7 @@ import type { ReferralStatus, Urgency } from '../../common/enums.js';
 import { isId, newId } from '../../common/ids.js';
 import { keysetPage, SqlParams } from '../../database/keyset-page.js';
 import { columnList, rowsFromJson } from '../../database/plain-rows.js';
+import { prepared } from '../../database/prepared-statements.js';
 import type { AuditAlong } from '../audit/audit.service.js';
 import { ConsentEntity } from '../families/consent.entity.js';
 import { FamilyEntity } from '../families/family.entity.js';
@@ -38,6 +39,34 @@ const toReferral = (r: Raw): ReferralType => ({
   outcome: (r.outcome as string | null) ?? null,
   withdrawReason: (r.withdraw_reason as string | null) ?? null,
 });
+
+/** The columns toReferral reads, for statements that name their result columns (prepared ones). */
+const REFERRAL_COLUMNS = [
+  'id',
+  'reference',
+  'family_id',
+  'service_id',
+  'agency_id',
+  'referred_by_id',
+  'package_id',
+  'reason',
+  'urgency',
+  'status',
+  'version',
+  'shared_without_consent',
+  'share_without_consent_reason',
+  'created_at',
+  'received_at',
+  'decided_at',
+  'decline_reason',
+  'started_at',
+  'closed_at',
+  'outcome',
+  'withdraw_reason',
+] as const;
+
+/** REFERRAL_COLUMNS of the table alias `t`. */
+const referralColumns = (t: string) => REFERRAL_COLUMNS.map((c) => `${t}.${c}`).join(', ');
 
 const toEvent = (r: Raw): ReferralEventType => ({
   id: r.id as string,
@@ -204,7 +233,9 @@ export class ReferralsRepository {
     if (!isId(id)) return null;
     const facts = options.sendFacts ? `, ${this.sendFactColumns('r.id', 'r.service_id', 'r.family_id')}` : '';
     const rows: Raw[] = await m.query(
-      `SELECT r.*, ${this.familyRowOf('r')} AS family_row${facts} FROM referrals r WHERE r.id = $1`,
+      prepared(
+        `SELECT ${referralColumns('r')}, ${this.familyRowOf('r')} AS family_row${facts} FROM referrals r WHERE r.id = $1`,
+      ),
       [id],
     );
     if (!rows.length) return null;
@@ -254,7 +285,8 @@ export class ReferralsRepository {
     const p = new SqlParams();
     const shareReason = p.add(fields.sharedWithoutConsentReason);
     const rows: Raw[] = await m.query(
-      `WITH r AS (
+      prepared(
+        `WITH r AS (
          INSERT INTO referrals (id, reference, family_id, service_id, agency_id, referred_by_id, package_id,
                                 reason, urgency, shared_without_consent, share_without_consent_reason, created_at)
          VALUES (${p.add(fields.id)}, next_reference('REF', 'referral_reference_seq'), ${p.add(fields.familyId)},
@@ -269,7 +301,8 @@ export class ReferralsRepository {
          INSERT INTO referral_events (id, referral_id, status, at, actor_id, note)
          SELECT ${p.add(newId())}::uuid, r.id, r.status, r.created_at, ${p.add(fields.referredById)}, NULL FROM r),
        audit AS (${audit(p, 'r')})
-       SELECT * FROM r`,
+       SELECT ${referralColumns('r')} FROM r`,
+      ),
       p.values,
     );
     return toReferral(rows[0]);
@@ -293,7 +326,8 @@ export class ReferralsRepository {
     // Column names come from the fixed transition table, never from input.
     const noteSet = rule.note ? `, ${rule.note} = ${p.add(change.note)}` : '';
     const rows: Raw[] = await m.query(
-      `WITH u AS (
+      prepared(
+        `WITH u AS (
          UPDATE referrals
             SET status = ${p.add(rule.to)}::referral_status, version = version + 1, ${rule.stamp} = ${at}::timestamptz${noteSet}
           WHERE id = ${p.add(id)}
@@ -305,7 +339,8 @@ export class ReferralsRepository {
          INSERT INTO referral_events (id, referral_id, status, at, actor_id, note)
          SELECT ${p.add(newId())}::uuid, u.id, u.status, ${at}::timestamptz, ${p.add(change.actorId)}, ${p.add(change.note)} FROM u),
        audit AS (${audit(p, 'u')})
-       SELECT * FROM u`,
+       SELECT ${referralColumns('u')} FROM u`,
+      ),
       p.values,
     );
     return rows.length === 1 ? toReferral(rows[0]) : null;
@@ -508,7 +543,7 @@ export class ReferralsRepository {
     const p = new SqlParams();
     const family = this.familyRowJson(`${p.add(isId(familyId) ? familyId : null)}::uuid`);
     const [row]: Raw[] = await m.query(
-      `SELECT ${family} AS family_row, ${this.creationFactColumns(p, serviceId, memberIds)}`,
+      prepared(`SELECT ${family} AS family_row, ${this.creationFactColumns(p, serviceId, memberIds)}`),
       p.values,
     );
     return { family: this.toFamilyRow(row.family_row), facts: toCreationFacts(row) };

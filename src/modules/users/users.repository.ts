@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { UserProfile } from '../../common/actor.js';
 import { isId } from '../../common/ids.js';
 import { rowsWhereIn } from '../../database/plain-rows.js';
+import { prepared } from '../../database/prepared-statements.js';
 import { toUserProfile, userProfileColumns } from './user-profile.js';
 import { UserEntity } from './user.entity.js';
 
@@ -42,9 +43,10 @@ export class UsersRepository {
 
   async accessRow(userId: string, tokenId: string): Promise<UserAccessRow | null> {
     if (!isId(userId) || !isId(tokenId)) return null;
+    // Every request's first statement: prepared.
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${userProfileColumns('u')}, EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
-         FROM users u WHERE u.id = $1`,
+      prepared(`SELECT ${userProfileColumns('u')}, EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
+                  FROM users u WHERE u.id = $1`),
       [userId, tokenId],
     );
     const profile = rows.length ? toUserProfile(rows[0]) : null;
