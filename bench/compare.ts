@@ -23,7 +23,7 @@ import pg from 'pg';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
 import { type RequestSpec, rotating, runLoad, sendOnce } from './load.js';
-import { FAMILY_PAGE, INBOX, loadFixtures, writeRequests } from './scenarios.js';
+import { FAMILY_PAGE, INBOX, loadFixtures, removeBenchmarkWrites, writeRequests } from './scenarios.js';
 import { login, type Running, startServer, stopServer } from './servers.js';
 
 const { values, positionals } = parseArgs({
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const servers: Running[] = [];
   try {
+    await removeBenchmarkWrites(pool);
     const fixtures = await loadFixtures(pool);
     const jwtSecret = randomBytes(32).toString('hex');
     for (const [index, entry] of positionals.entries()) {
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const server of servers) await stopServer(server);
+    await removeBenchmarkWrites(pool);
     await pool.end();
     await database.stop();
   }

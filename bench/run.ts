@@ -46,6 +46,7 @@ import {
 import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
 import { gql, login, type Running, startServer, stopServer } from './servers.js';
 import {
+  BENCHMARK_REASON,
   CREATE_REFERRAL,
   FAMILY_PAGE,
   type Fixtures,
@@ -54,6 +55,7 @@ import {
   PEER_FAMILY_PAGE,
   PEER_INBOX,
   REFERRAL_METRICS,
+  removeBenchmarkWrites,
   SEND_REFERRAL,
   WAITING_METRICS,
   writeRequests,
@@ -507,6 +509,8 @@ async function main(): Promise<void> {
     const pool = db.pool;
     settlePool = pool;
     await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const removed = await removeBenchmarkWrites(pool);
+    if (removed) log(`removed ${removed} referrals left by earlier write runs`);
     const fixtures = await loadFixtures(pool);
     log(
       `fixtures: ${fixtures.familyPages.length} family pages, ${fixtures.inboxes.length} inboxes, ${fixtures.writes.length} write combinations`,
@@ -627,7 +631,7 @@ async function main(): Promise<void> {
             familyId: fixtures.writes[0].familyId,
             serviceId: fixtures.writes[0].serviceId,
             childIds: fixtures.writes[0].childIds,
-            reason: 'Benchmark: probe',
+            reason: `${BENCHMARK_REASON} probe`,
           },
         },
         tokens.get(fixtures.writes[0].leadEmail),
@@ -682,6 +686,8 @@ async function main(): Promise<void> {
       apiWritePeakRss = Math.max(...runs.filter((r) => r.scenario === '4').map((r) => r.rssPeakMiB));
     }
     await stopServer(api);
+    if (opts.scenarios.has('4'))
+      log(`removed the ${await removeBenchmarkWrites(pool)} referrals the writes made`);
 
     const { rows: version } = await pool.query<{ v: string }>(
       "SELECT current_setting('server_version') AS v",

@@ -10,7 +10,13 @@ import pg from 'pg';
 import { createCeilingHandler } from '../bench/ceiling-server.js';
 import { rotating, runLoad } from '../bench/load.js';
 import { renderReport } from '../bench/report.js';
-import { FAMILY_PAGE, INBOX, loadFixtures } from '../bench/scenarios.js';
+import {
+  BENCHMARK_REASON,
+  FAMILY_PAGE,
+  INBOX,
+  loadFixtures,
+  removeBenchmarkWrites,
+} from '../bench/scenarios.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
 import {
   generateDirectory,
@@ -219,6 +225,41 @@ describe('synthetic data and the benchmark machinery', () => {
         [[...pageFamilies]],
       );
       expect(fx.familyPageReferrals).toBeCloseTo(rows[0].n, 6);
+    });
+
+    it('removes the referrals its writes made, and nothing else', async () => {
+      const fx = await loadFixtures(t.db, { leads: 200, familyPages: 20 });
+      const w = fx.writes[0];
+      const { rows: lead } = await t.db.query('SELECT id FROM users WHERE email = $1', [w.leadEmail]);
+      const token = t.tokenFor(lead[0].id);
+      const count = async (sql: string, params: unknown[] = []) =>
+        Number((await t.db.query(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n);
+      const seeded = await count('referrals');
+      const create = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`;
+      const made = await post(
+        `${apiUrl}/graphql`,
+        {
+          query: create,
+          variables: {
+            input: {
+              familyId: w.familyId,
+              serviceId: w.serviceId,
+              childIds: w.childIds,
+              reason: `${BENCHMARK_REASON} smoke`,
+            },
+          },
+        },
+        token,
+      );
+      const id = made.data.createReferral.id;
+      expect(await count('referrals')).toBe(seeded + 1);
+      expect(await removeBenchmarkWrites(t.db)).toBe(1);
+      expect(await count('referrals')).toBe(seeded);
+      expect(await count('referral_events WHERE referral_id = $1', [id])).toBe(0);
+      expect(await count('referral_children WHERE referral_id = $1', [id])).toBe(0);
+      // The audit trail is append-only: the creation stays on record.
+      expect(await count(`audit_events WHERE entity_id = $1 AND action = 'referral.create'`, [id])).toBe(1);
+      expect(await removeBenchmarkWrites(t.db)).toBe(0);
     });
 
     it('serves the family page and the inbox from the ceiling with the same data as the API', async () => {
