@@ -168,7 +168,9 @@ export interface ReferralPageIncludes {
   children: boolean;
 }
 
-export interface ReferralPageRow extends ReferralType {
+/** A row of a page: the referral, its place in the order and what the page read along with it. */
+export interface ReferralPageRow {
+  referral: ReferralType;
   cursor: ReferralCursor;
   /** With `include.family`. */
   familyRow?: FamilyEntity | null;
@@ -401,11 +403,12 @@ export class ReferralsRepository {
       limit,
     });
     return {
-      rows: rows.map((r) => ({
-        ...toReferral(r),
+      // No spread copies of the row: a page has 50 rows of some 20 fields each.
+      rows: rows.map((r): ReferralPageRow => ({
+        referral: toReferral(r),
         cursor: [Number(r.sort_rank), r.sort_at as string, r.id as string],
-        ...(include.family && { familyRow: this.toFamilyRow(r.family_row) }),
-        ...(include.children && { children: r.children_rows as ChildRow[] }),
+        familyRow: include.family ? this.toFamilyRow(r.family_row) : undefined,
+        children: include.children ? (r.children_rows as ChildRow[]) : undefined,
       })),
       total,
     };

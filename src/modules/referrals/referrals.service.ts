@@ -224,7 +224,7 @@ export class ReferralsService implements OnModuleInit {
       size,
       total,
       (r) => encodeCursor(r.cursor),
-      ({ cursor: _cursor, familyRow: _family, children: _children, ...r }): ReferralType => r,
+      (r) => r.referral,
     );
     await this.resolveShownRelations(actor, connection.nodes, view.shown, view.loaders);
     return connection;
@@ -268,7 +268,7 @@ export class ReferralsService implements OnModuleInit {
     const families = rows.flatMap((r) => (r.familyRow ? [r.familyRow] : []));
     if (families.length) this.families.keepFamilyRows(families, loaders);
     const children = referralChildrenLoader(loaders, this.repo);
-    for (const row of rows) if (row.children) children.prime(row.id, row.children);
+    for (const row of rows) if (row.children) children.prime(row.referral.id, row.children);
   }
 
   private listScope(actor: Actor): ReferralListScope {
