@@ -101,11 +101,12 @@ const EVENTS_JSON = `(SELECT coalesce(json_agg(x ORDER BY x.at, x.status, x.id),
 
 /** A referral row with its EVENTS_JSON column (`events_json`). */
 function withEventsFromRow(r: Raw): ReferralWithEvents {
-  const eventRows = (r.events_json as Raw[]).map((e) => ({
-    ...e,
-    at: new Date(e.at as string),
-    'actor.createdAt': e['actor.createdAt'] == null ? null : new Date(e['actor.createdAt'] as string),
-  }));
+  // JSON carries timestamps as text; converted in place (the rows are this function's own).
+  const eventRows = r.events_json as Raw[];
+  for (const e of eventRows) {
+    e.at = new Date(e.at as string);
+    if (e['actor.createdAt'] != null) e['actor.createdAt'] = new Date(e['actor.createdAt'] as string);
+  }
   return { referral: toReferral(r), ...eventsWithActors(eventRows) };
 }
 
