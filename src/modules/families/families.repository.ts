@@ -96,7 +96,12 @@ export class FamiliesRepository {
           ]
         : []),
       ...(include.consents ? [`${ifLead(this.consentsJson('f.id'))} AS consents_json`] : []),
-      ...extras.map((extra, i) => `${ifLead(extra.sql('f.id'))} AS extra_${i}`),
+      // Names come from code (the Family field an extra serves), never from input.
+      ...(extras.length
+        ? [
+            `${ifLead(`json_build_object(${extras.map((e) => `'${e.name}', ${e.sql('f.id')}`).join(', ')})`)} AS extras_json`,
+          ]
+        : []),
     ];
     // Prepared: `f.*` names the columns listed in `f`, and the lists are JSON.
     const rows: (FamilyEntity & Record<string, unknown>)[] = await this.db.query(
@@ -106,17 +111,12 @@ export class FamiliesRepository {
       p.values,
     );
     if (!rows.length) return null;
-    const { members_json: members, consents_json: consents, ...family } = rows[0];
-    const found: Record<string, unknown> = {};
-    extras.forEach((extra, i) => {
-      found[extra.name] = family[`extra_${i}`];
-      delete family[`extra_${i}`];
-    });
+    const { members_json: members, consents_json: consents, extras_json: found, ...family } = rows[0];
     return {
       family: family as FamilyEntity,
       members: members ? rowsFromJson(this.db, FamilyMemberEntity, members) : undefined,
       consents: consents ? rowsFromJson<ConsentRow>(this.db, ConsentEntity, consents) : undefined,
-      extras: found,
+      extras: (found as Record<string, unknown> | null) ?? {},
     };
   }
 
