@@ -57,8 +57,8 @@ export function createLogging(config: AppConfig): AppLogging {
     ? pino(options, pino.destination({ dest: config.logFile, sync: true }))
     : pino(options);
   // Request lines are written at info. Below that level pino-http would still build a child logger
-  // and its bindings for every request (about 4 % of the API's CPU on a family page) only to write
-  // nothing, so the request then just gets its id.
+  // and serialise its bindings for every request (a few per cent of the API's CPU in a profile of
+  // the family page) only to write nothing, so the request then just gets its id.
   if (!logger.isLevelEnabled('info')) {
     const idOnly: RequestMiddleware = (req, _res, next) => {
       req.id ??= requestIdFor(req);

@@ -222,26 +222,28 @@ export class FamiliesService {
         members: shown.fields.has('members'),
         consents: shown.fields.has('consents'),
       };
-      const below = (field: string) => shown.below?.(field) ?? new Set<string>();
-      const alongs = this.alongs.filter((along) => shown.fields.has(along.field));
+      // Each registered field the query shows, with the fields it shows below it.
+      const alongs = this.alongs
+        .filter((along) => shown.fields.has(along.field))
+        .map((along) => ({ along, below: shown.below?.(along.field) ?? new Set<string>() }));
       const found = await this.repo.findAuditedForLead(
         id,
         actor.id,
         this.audit.along(actor, read(id)),
         include,
-        alongs.map((along) => ({
+        alongs.map(({ along, below }) => ({
           name: along.field,
-          sql: (familyId) => along.sql(familyId, below(along.field)),
+          sql: (familyId) => along.sql(familyId, below),
         })),
       );
       const row = found?.family;
       if (found) {
         familyLoader(loaders, this.repo).prime(found.family.id, found.family);
         keepFamilyRead(loaders, this.repo, found);
-        for (const along of alongs) {
+        for (const { along, below } of alongs) {
           const json = found.extras[along.field];
           // Read only when the row names the caller as its lead professional (null otherwise).
-          if (json != null) along.keep(found.family.id, json, below(along.field), loaders);
+          if (json != null) along.keep(found.family.id, json, below, loaders);
         }
       }
       // Audited by that statement exactly when the row names the caller as its lead professional,
