@@ -3,7 +3,8 @@
  * benchmark database (`npm run bench` seeds it), driven in short alternating runs of the family
  * page and the inbox. This machine's speed drifts by tens of per cent between minutes, so two
  * builds measured one after the other cannot be compared; alternating pairs of short runs can.
- * Prints each pair, the medians and the median of the pair ratios B ÷ A. Both builds must answer
+ * Prints each pair, the medians and the median of the pair ratios B ÷ A, and each build's median CPU
+ * time per request (steadier than throughput when the machine's speed drifts). Both builds must answer
  * the first request of each scenario with the same body.
  *
  *   --rounds N          pairs per scenario (default 10)
@@ -22,7 +23,7 @@ import type autocannon from 'autocannon';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
-import { type RequestSpec, rotating, runLoad, sendOnce } from './load.js';
+import { CpuTime, type RequestSpec, rotating, runLoad, sendOnce } from './load.js';
 import { FAMILY_PAGE, INBOX, loadFixtures, removeBenchmarkWrites, writeRequests } from './scenarios.js';
 import { login, type Running, startServer, stopServer } from './servers.js';
 
@@ -140,11 +141,16 @@ async function main(): Promise<void> {
       const a: number[] = [];
       const b: number[] = [];
       const p99: [number[], number[]] = [[], []];
+      const cpuPerRequest: [number[], number[]] = [[], []];
+      const cpu = servers.map((server) => new CpuTime(() => server.child.pid ?? 0, false));
       for (let round = 0; round < rounds; round++) {
         // Alternate which build goes first, so neither always follows the other.
         const order = round % 2 ? [1, 0] : [0, 1];
         for (const index of order) {
+          cpu[index].begin();
           const result = await run(servers[index], seconds);
+          const used = cpu[index].end();
+          if (used !== null) cpuPerRequest[index].push(used / result.requests);
           if (result.non2xx || result.errors || result.failed || writes.failed) {
             throw new Error(`${label}: failed requests ${writes.sample ?? ''}`);
           }
@@ -162,6 +168,12 @@ async function main(): Promise<void> {
         `  median A ${median(a).toFixed(0)}, B ${median(b).toFixed(0)}; median of B ÷ A per pair ${median(ratios).toFixed(3)} (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
       );
       console.log(`  p99 ms, median of the runs: A ${median(p99[0])}, B ${median(p99[1])}`);
+      if (cpuPerRequest[0].length === rounds && cpuPerRequest[1].length === rounds) {
+        const cpuRatios = cpuPerRequest[0].map((value, i) => cpuPerRequest[1][i] / value);
+        console.log(
+          `  API CPU ms per request, median of the runs: A ${median(cpuPerRequest[0]).toFixed(2)}, B ${median(cpuPerRequest[1]).toFixed(2)}; median of B ÷ A per pair ${median(cpuRatios).toFixed(3)}`,
+        );
+      }
     }
   } finally {
     for (const server of servers) await stopServer(server);
