@@ -178,7 +178,7 @@ export function renderReport(report: BenchReport, analysis: string): string {
     '',
     `- CPU: ${cpu[0]?.model ?? '?'} × ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Linux ${release()}`,
     `- Node ${process.version}; PostgreSQL ${report.postgres} (embedded, shared_buffers 512MB, pg_stat_statements loaded)`,
-    `- API: NestJS ${versionOf('@nestjs/core')}, @nestjs/graphql ${versionOf('@nestjs/graphql')}, Apollo Server ${versionOf('@apollo/server')} on Express (${versionOf('@nestjs/platform-express')}), graphql ${versionOf('graphql')}, TypeORM ${versionOf('typeorm')}, pg ${versionOf('pg')}; NODE_ENV=production, LOG_LEVEL=warn, pool of 10`,
+    `- API: NestJS ${versionOf('@nestjs/core')}, @nestjs/graphql ${versionOf('@nestjs/graphql')}, Apollo Server ${versionOf('@apollo/server')} on Fastify ${versionOf('fastify')} (@nestjs/platform-fastify ${versionOf('@nestjs/platform-fastify')}), graphql ${versionOf('graphql')}, TypeORM ${versionOf('typeorm')}, pg ${versionOf('pg')}; NODE_ENV=production, LOG_LEVEL=warn, pool of 10`,
     `- Ceiling: node:http + pg ${versionOf('pg')}, pool of 10 (bench/ceiling-server.ts)`,
     report.peerVersions
       ? `- Peer: PostGraphile ${report.peerVersions.postgraphile} (graphql ${report.peerVersions.graphql}) on node:http, pool of 10 (bench/peer/)`

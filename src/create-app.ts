@@ -1,20 +1,20 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { createLogging } from './config/logging.js';
-import { configureHttp } from './http.js';
+import { configureHttp, fastifyOptions } from './http.js';
 
 /** Builds the Nest application for a fully resolved configuration (used by main and by the tests). */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logging = createLogging(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logging), {
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, logging),
+    new FastifyAdapter(fastifyOptions(config)),
+    { bufferLogs: true, abortOnError: false },
+  );
   app.useLogger(app.get(Logger));
-  configureHttp(app, config, logging.httpLogger);
+  configureHttp(app, logging.httpLogger);
   return app;
 }

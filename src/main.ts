@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     process.once('SIGINT', () => void shutdown('SIGINT'));
 
-    await app.listen(resolved.port);
+    await app.listen(resolved.port, resolved.host);
     const url = `http://localhost:${resolved.port}/graphql`;
     const lines = [
       `family-support-api ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${url}`,

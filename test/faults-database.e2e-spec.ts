@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import {
   waitUntil,
 } from './support/fault-cluster.js';
 
-const urlOf = (api: NestExpressApplication) =>
+const urlOf = (api: NestFastifyApplication) =>
   `http://127.0.0.1:${(api.getHttpServer().address() as { port: number }).port}`;
 
 const LOG_FILE = join(resolve('.test-data'), `logs-${process.pid}`, 'faults-database.log');
@@ -32,7 +32,7 @@ const AREAS = '{ areas { id code } }';
  */
 describe('database faults', () => {
   let cluster: FaultCluster;
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let admin: string;
   let client: pg.Client;
 
@@ -44,7 +44,7 @@ describe('database faults', () => {
   }
   /** Sent at once (a supertest request is lazy until awaited). */
   const gql = (
-    api: NestExpressApplication,
+    api: NestFastifyApplication,
     query: string,
     variables: object = {},
   ): Promise<request.Response> =>
@@ -56,7 +56,7 @@ describe('database faults', () => {
       .then((r) => r);
   const codesOf = (res: request.Response): string[] =>
     (res.body.errors ?? []).map((e: { extensions: { code: string } }) => e.extensions.code);
-  const serving = async (api: NestExpressApplication) => {
+  const serving = async (api: NestFastifyApplication) => {
     const res = await gql(api, AREAS);
     return res.status === 200 && !res.body.errors;
   };

@@ -5,6 +5,7 @@ describe('configuration', () => {
     const config = buildAppConfig({});
     expect(config).toMatchObject({
       port: 3000,
+      host: '0.0.0.0',
       embeddedDatabase: true,
       dataDir: './.data',
       jwtTtl: '8h',
@@ -20,6 +21,7 @@ describe('configuration', () => {
   it('reads and converts values', () => {
     const config = buildAppConfig({
       PORT: '8080',
+      HOST: '::',
       DATABASE_URL: 'postgres://u:p@db:5432/app',
       MIGRATIONS_RUN: 'false',
       DEMO_DATA: 'true',
@@ -29,6 +31,7 @@ describe('configuration', () => {
     expect(config.db.preparedStatements).toBe(false);
     expect(config).toMatchObject({
       port: 8080,
+      host: '::',
       embeddedDatabase: false,
       migrationsRun: false,
       demoData: true,
@@ -39,6 +42,7 @@ describe('configuration', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
+    [{ HOST: 'a b' }, 'HOST'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ JWT_TTL: 'forever' }, 'JWT_TTL'],
     [{ REPORTING_TIME_ZONE: 'Mars/Olympus' }, 'REPORTING_TIME_ZONE'],

@@ -28,6 +28,8 @@ const toInt = ({ value }: { value: unknown }) =>
 export class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  /** An address or host name to listen on. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.:-]+$/) HOST?: string;
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -66,6 +68,8 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   production: boolean;
   port: number;
+  /** Address the HTTP server listens on. */
+  host: string;
   /** Set when an external PostgreSQL is used; filled in at start for the embedded one. */
   databaseUrl?: string;
   embeddedDatabase: boolean;
@@ -89,7 +93,8 @@ export interface AppConfig {
   graphql: { introspection: boolean; sandbox: boolean };
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
   trustProxy: boolean;
-  bodyLimit: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
   /** Where the SDL is written at boot; `true` keeps it in memory (production). */
   schemaFile: string | true;
 }
@@ -134,6 +139,7 @@ export function buildAppConfig(raw: Record<string, unknown> = process.env): AppC
     nodeEnv,
     production,
     port: env.PORT ?? 3000,
+    host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL,
     embeddedDatabase: !env.DATABASE_URL,
     dataDir: env.DATA_DIR ?? './.data',
@@ -165,7 +171,7 @@ export function buildAppConfig(raw: Record<string, unknown> = process.env): AppC
       windowMinutes: env.LOGIN_FAILURE_WINDOW_MINUTES ?? 15,
     },
     trustProxy: env.TRUST_PROXY ?? false,
-    bodyLimit: '1mb',
+    bodyLimit: 1024 * 1024,
     schemaFile: production ? true : 'schema.gql',
   };
 }

@@ -39,8 +39,9 @@ export interface AppLogging {
   httpLogger: RequestMiddleware;
 }
 
-/** The caller's X-Request-Id when it is a plain token, else a new one. */
-function requestIdFor(req: IncomingMessage): string {
+/** The id already given (by Fastify, from this function), else the caller's X-Request-Id when it is a plain token, else a new one. */
+export function requestIdFor(req: IncomingMessage & { id?: unknown }): string {
+  if (typeof req.id === 'string') return req.id;
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }

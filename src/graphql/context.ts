@@ -1,21 +1,21 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../common/actor.js';
 import { unauthenticated } from '../common/errors.js';
 import { RequestLoaders } from './request-loaders.js';
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
 }
 
 export interface GraphQLContext {
   req: AuthenticatedRequest;
-  res: Response;
+  res: FastifyReply;
   loaders: RequestLoaders;
 }
 
-export function buildContext({ req, res }: { req: AuthenticatedRequest; res: Response }): GraphQLContext {
+export function buildContext(req: AuthenticatedRequest, res: FastifyReply): GraphQLContext {
   return { req, res, loaders: new RequestLoaders() };
 }
 

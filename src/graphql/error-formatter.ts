@@ -3,6 +3,8 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerHttpFailure } from '../http.js';
 
 const CONTRACT_CODES = new Set<string>(Object.values(ErrorCode));
 
@@ -186,7 +188,7 @@ export function hideValues(message: string): string {
 }
 
 /**
- * Nest's default exception handler logs a resolver's error object whole; for a TypeORM
+ * Nest's default exception handler logs an error object whole; for a TypeORM
  * error that is the SQL, its parameters (personal data) and the driver's detail. GraphQL
  * errors are handed back to Apollo untouched instead: the formatter above turns them into
  * contract codes and the request-id plugin logs class, SQLSTATE and stack only.
@@ -197,6 +199,13 @@ export class GraphQLErrorPassthroughFilter extends BaseExceptionFilter {
     // Rethrown, not returned: graphql-js treats a returned value that is not an Error of its
     // own realm as data ("Expected Iterable"), and errors from node's net layer can be of another.
     if (host.getType<string>() === 'graphql') throw exception;
-    return super.catch(exception, host);
+    // Nest's own answers (404 for an unknown path, the health check's 503) stay as they are. Errors
+    // of Fastify's request handling (a body too large or not JSON), which Nest wraps in an
+    // HttpException, and anything unexpected get the contract's error shape instead.
+    const fromFastify = exception instanceof HttpException && exception.cause instanceof Error;
+    if (exception instanceof HttpException && !fromFastify) return super.catch(exception, host);
+    const http = host.switchToHttp();
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    answerHttpFailure(status, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }

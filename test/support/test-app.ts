@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 }
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   config: AppConfig;
   /** Direct SQL on this file's database, for arranging data and for checking effects. */
   db: pg.Pool;
@@ -83,6 +83,7 @@ export async function startTestApp(
   };
   const app = await createApp(config);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const jwt = app.get(JwtService);
   return {
