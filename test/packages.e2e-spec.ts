@@ -7,6 +7,7 @@ import {
   partnership,
   type Partnership,
   recordConsent,
+  whileWithdrawing,
 } from './support/referral-fixtures.js';
 import { codeOf, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -43,6 +44,16 @@ describe('support packages', () => {
       reason: 'Parenting support at home',
     },
   ];
+
+  it('sends no item of a package on a consent whose withdrawal commits while it is being created', async () => {
+    const f = await family(t, p);
+    const res = await whileWithdrawing(t, f.id, () =>
+      t.gql(CREATE, { input: { familyId: f.id, goals: ['Support'], items: items(f) } }, p.lead.token),
+    );
+    expect(codeOf(res)).toBe('CONSENT_REQUIRED');
+    expect(await count(t.db, 'support_packages WHERE family_id = $1', [f.id])).toBe(0);
+    expect(await count(t.db, 'referrals WHERE family_id = $1', [f.id])).toBe(0);
+  });
 
   it('works the Chichester example end to end: one package, three agencies, each sees only its own', async () => {
     const f = await family(t, p);

@@ -12,6 +12,7 @@ import {
   type Partnership,
   recordConsent,
   referralIn,
+  whileWithdrawing,
 } from './support/referral-fixtures.js';
 import { codeOf, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -156,6 +157,13 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
         'referral.share_without_consent',
         'referral.send',
       ]);
+    });
+    it('never sends on a consent whose withdrawal commits while the send is under way', async () => {
+      const f = await family(t, p);
+      const r = await sltDraft(f);
+      const res = await whileWithdrawing(t, f.id, () => act(t, 'send', p.lead.token, r.id));
+      expect(codeOf(res)).toBe('CONSENT_REQUIRED');
+      expect(await statusOf(t, r.id)).toBe('DRAFT');
     });
   });
 
@@ -393,8 +401,9 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
       expect(t.statements() - before).toBe(3);
       before = t.statements();
       const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
-      // Caller look-up, the referral with its family, service, children and consents, the update.
-      expect(t.statements() - before).toBe(3);
+      // Caller look-up; then BEGIN, the family's consent rows locked, the referral with its family,
+      // service, children and consents, the update, COMMIT.
+      expect(t.statements() - before).toBe(6);
       expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
       const events = await t.db.query(
         'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { AgencyKind, ConsentScope, MemberRole, Role } from '../../src/common/enums.js';
 import {
   createAgency,
@@ -8,6 +8,7 @@ import {
   createUser,
   type MemberFields,
 } from './factories.js';
+import { waitUntil } from './fault-cluster.js';
 import type { GraphQLResponse, TestApp } from './test-app.js';
 
 /** Referral fields asked for in most tests. */
@@ -232,3 +233,35 @@ export async function referralIn(
 
 export const count = async (db: pg.Pool, sql: string, params: unknown[] = []) =>
   Number((await db.query(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n);
+
+/**
+ * Runs `request` while a withdrawal of the family's consents is written but not committed. Commits
+ * it once the API waits for it (a backend of its pool waits on a lock) or has already answered, and
+ * returns the answer: a request that did not wait answered on consent that was being withdrawn.
+ */
+export async function whileWithdrawing(
+  t: TestApp,
+  familyId: string,
+  request: () => Promise<GraphQLResponse>,
+): Promise<GraphQLResponse> {
+  const withdrawal = new pg.Client({ connectionString: t.databaseUrl });
+  await withdrawal.connect();
+  try {
+    await withdrawal.query('BEGIN');
+    await withdrawal.query('UPDATE consents SET withdrawn_at = now() WHERE family_id = $1', [familyId]);
+    let answered = false;
+    const answer = request().finally(() => (answered = true));
+    const apiWaits = async () =>
+      (
+        await t.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
+              AND application_name = 'family-support-api' AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0].n > 0;
+    await waitUntil(async () => answered || (await apiWaits()), 10_000, 'the request');
+    await withdrawal.query('COMMIT');
+    return await answer;
+  } finally {
+    await withdrawal.end();
+  }
+}

@@ -249,6 +249,19 @@ export class ReferralsRepository {
     };
   }
 
+  /**
+   * Holds the consent rows of a family (FOR SHARE) until the transaction ends. A send takes it before
+   * it reads consent: a withdrawal that committed first is then seen, and one that comes later waits
+   * for the send to commit. Given a referral id, the family is the referral's.
+   */
+  async lockConsents(m: EntityManager, of: { familyId: string } | { referralId: string }): Promise<void> {
+    const family =
+      'familyId' in of ? '$1::uuid' : '(SELECT r.family_id FROM referrals r WHERE r.id = $1::uuid)';
+    await m.query(prepared(`SELECT 1 FROM consents c WHERE c.family_id = ${family} FOR SHARE OF c`), [
+      'familyId' in of ? of.familyId : of.referralId,
+    ]);
+  }
+
   private toFamilyRow(json: unknown): FamilyEntity | null {
     return json ? rowsFromJson<FamilyEntity>(this.db, FamilyEntity, [json])[0] : null;
   }

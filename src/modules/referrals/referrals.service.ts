@@ -539,9 +539,35 @@ export class ReferralsService implements OnModuleInit {
     assertNotInFuture(at, 'occurredAt', now);
     const expectedVersion = opts.expectedVersion ?? null;
     if (!isId(id)) throw ReferralErrors.notFound();
-    // One read, then one conditional UPDATE that writes the event and the audit row with the change:
-    // the UPDATE matches only the row as read, so no transaction is needed around the two.
-    const m = this.db.manager;
+    const args = { actor, action, rule, id, at, note, expectedVersion };
+    if (action !== 'send') return this.transitionIn(this.db.manager, args);
+    // A send holds the family's consent rows from before it reads them until it commits, so that a
+    // withdrawal committed meanwhile is never missed; its safeguarding-exception audit row commits
+    // with it too.
+    return this.db.transaction(async (tx) => {
+      await this.repo.lockConsents(tx, { referralId: id });
+      return this.transitionIn(tx, args);
+    });
+  }
+
+  /**
+   * One read, then one conditional UPDATE that writes the event and the audit row with the change:
+   * the UPDATE matches only the row as read, so no transaction is needed around the two (a send
+   * brings its own, for the consent lock).
+   */
+  private async transitionIn(
+    m: EntityManager,
+    args: {
+      actor: Actor;
+      action: ReferralAction;
+      rule: TransitionRule;
+      id: string;
+      at: Date;
+      note: string | null;
+      expectedVersion: number | null;
+    },
+  ): Promise<ReferralType> {
+    const { actor, action, rule, id, at, note, expectedVersion } = args;
     // A send reads its rule facts with the referral; they are looked at only after the access checks.
     const found = await this.repo.findWithFamily(id, m, { sendFacts: action === 'send' });
     const { referral: current, family, sendFacts } = found ?? {};
@@ -550,14 +576,12 @@ export class ReferralsService implements OnModuleInit {
       throw rule.side === 'AGENCY' ? ReferralErrors.notReceivingAgency() : ReferralErrors.notReferringSide();
     }
     this.assertApplicable(rule, current, expectedVersion, at);
-    const exception =
-      action === 'send' ? await this.checkSendRules(m, actor, current, family, at, sendFacts) : null;
-    if (!exception) return this.apply(m, actor, rule, current, at, note, expectedVersion);
-    // A send on the safeguarding exception puts that decision on record with the send, or not at all.
-    return this.db.transaction(async (tx) => {
-      await this.audit.record(tx, actor, exception);
-      return this.apply(tx, actor, rule, current, at, note, expectedVersion);
-    });
+    if (action === 'send') {
+      const exception = await this.checkSendRules(m, actor, current, family, at, sendFacts);
+      // The safeguarding exception is on record with the send, or not at all (same transaction).
+      if (exception) await this.audit.record(m, actor, exception);
+    }
+    return this.apply(m, actor, rule, current, at, note, expectedVersion);
   }
 
   /**
@@ -573,6 +597,7 @@ export class ReferralsService implements OnModuleInit {
   ): Promise<ReferralType> {
     const rule = TRANSITIONS.send;
     this.assertApplicable(rule, referral, null, at);
+    await this.repo.lockConsents(m, { familyId: family.id });
     const exception = await this.checkSendRules(m, actor, referral, family, at);
     if (exception) await this.audit.record(m, actor, exception);
     return this.apply(m, actor, rule, referral, at, null, null);
