@@ -77,7 +77,7 @@ export async function waitUntil(
   }
 }
 
-/** Number of backends of `application_name` waiting on a lock. */
+/** Number of backends of `application_name` on the client's database waiting on a lock. */
 export async function lockWaiters(
   client: pg.Client,
   applicationName = 'family-support-api',
@@ -85,7 +85,8 @@ export async function lockWaiters(
   // Activity statistics are a snapshot taken once per transaction; the caller is often in one.
   await client.query('SELECT pg_stat_clear_snapshot()');
   const { rows } = await client.query(
-    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
     [applicationName],
   );
   return rows[0].n;

@@ -8,7 +8,7 @@ import {
   createUser,
   type MemberFields,
 } from './factories.js';
-import { waitUntil } from './fault-cluster.js';
+import { lockWaiters, waitUntil } from './fault-cluster.js';
 import type { GraphQLResponse, TestApp } from './test-app.js';
 
 /** Referral fields asked for in most tests. */
@@ -251,14 +251,7 @@ export async function whileWithdrawing(
     await withdrawal.query('UPDATE consents SET withdrawn_at = now() WHERE family_id = $1', [familyId]);
     let answered = false;
     const answer = request().finally(() => (answered = true));
-    const apiWaits = async () =>
-      (
-        await t.db.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()
-              AND application_name = 'family-support-api' AND wait_event_type = 'Lock'`,
-        )
-      ).rows[0].n > 0;
-    await waitUntil(async () => answered || (await apiWaits()), 10_000, 'the request');
+    await waitUntil(async () => answered || (await lockWaiters(withdrawal)) > 0, 10_000, 'the request');
     await withdrawal.query('COMMIT');
     return await answer;
   } finally {
