@@ -9,14 +9,16 @@ export interface RequestSpec {
   token?: string;
 }
 
+/** A JSON POST's headers, signed in as `token`'s holder when there is one. */
+export function jsonHeaders(token?: string): Record<string, string> {
+  return { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
 /** Sends one prepared request once; the response's status and text. */
 export async function sendOnce(url: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
   const res = await fetch(`${url}${spec.path}`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
-    },
+    headers: jsonHeaders(spec.token),
     body: spec.body,
   });
   return { status: res.status, text: await res.text() };
@@ -55,10 +57,7 @@ export function rotating(specs: RequestSpec[]): autocannon.Request[] {
           ...req,
           path: spec.path,
           body: spec.body,
-          headers: {
-            'content-type': 'application/json',
-            ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}),
-          },
+          headers: jsonHeaders(spec.token),
         };
       },
     },

@@ -4,6 +4,7 @@
  */
 import type autocannon from 'autocannon';
 import type pg from 'pg';
+import { jsonHeaders } from './load.js';
 import { SEED_EMAIL_DOMAIN } from '../scripts/seed/generate.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -502,10 +503,6 @@ export function writeRequests(
     counters.failed++;
     counters.sample ??= body.slice(0, 500);
   };
-  const headers = (token: string) => ({
-    'content-type': 'application/json',
-    authorization: `Bearer ${token}`,
-  });
   return [
     {
       method: 'POST',
@@ -522,7 +519,7 @@ export function writeRequests(
         };
         return {
           ...req,
-          headers: headers(context.token),
+          headers: jsonHeaders(context.token),
           body: JSON.stringify({ query: CREATE_REFERRAL, variables: { input } }),
         };
       },
@@ -537,7 +534,7 @@ export function writeRequests(
       path: '/graphql',
       setupRequest: (req: any, context: any) => ({
         ...req,
-        headers: headers(context.token),
+        headers: jsonHeaders(context.token),
         body: JSON.stringify({
           query: SEND_REFERRAL,
           variables: { id: context.id ?? '00000000-0000-4000-8000-000000000000' },

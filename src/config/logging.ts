@@ -22,7 +22,7 @@ const REDACTED_LOG_PATHS = [
   'err.detail',
 ];
 
-/** Express-style middleware, without depending on Express here. */
+/** Connect-style middleware over Node's own request and response (what pino-http is). */
 export type RequestMiddleware = (
   req: IncomingMessage & { id?: unknown },
   res: ServerResponse,
@@ -34,7 +34,7 @@ export interface AppLogging {
   logger: Logger;
   /**
    * Gives each request its id and, when the level lets request lines through, logs one line per
-   * request; mounted as the first HTTP middleware.
+   * request; called on the raw request from the first `onRequest` hook (src/http.ts).
    */
   httpLogger: RequestMiddleware;
 }

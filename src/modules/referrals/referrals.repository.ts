@@ -255,11 +255,11 @@ export class ReferralsRepository {
    * for the send to commit. Given a referral id, the family is the referral's.
    */
   async lockConsents(m: EntityManager, of: { familyId: string } | { referralId: string }): Promise<void> {
-    const family =
-      'familyId' in of ? '$1::uuid' : '(SELECT r.family_id FROM referrals r WHERE r.id = $1::uuid)';
-    await m.query(prepared(`SELECT 1 FROM consents c WHERE c.family_id = ${family} FOR SHARE OF c`), [
-      'familyId' in of ? of.familyId : of.referralId,
-    ]);
+    const [family, id] =
+      'familyId' in of
+        ? ['$1::uuid', of.familyId]
+        : ['(SELECT r.family_id FROM referrals r WHERE r.id = $1::uuid)', of.referralId];
+    await m.query(prepared(`SELECT 1 FROM consents c WHERE c.family_id = ${family} FOR SHARE OF c`), [id]);
   }
 
   private toFamilyRow(json: unknown): FamilyEntity | null {
