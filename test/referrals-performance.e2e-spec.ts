@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { MemberRole, Role } from '../src/common/enums.js';
 import { createAgency, createArea, createFamily, createService, createUser } from './support/factories.js';
 import { data } from './support/referral-fixtures.js';
@@ -200,5 +201,59 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     const adminSmall = await statementsFor(adminToken, small.service.id, 10);
     const adminLarge = await statementsFor(adminToken, large.service.id, 100);
     expect(adminLarge).toBe(adminSmall);
+  });
+  it("reads an agency's inbox of one status as an ordered walk of the inbox index, with no sort", async () => {
+    const { service, token } = await seed(30);
+    const [{ agency_id: agencyId }] = (
+      await t.db.query('SELECT agency_id FROM services WHERE id = $1', [service.id])
+    ).rows;
+    // Records the statements the API sends while the page is read.
+    const dataSource = t.app.get(DataSource);
+    const sent: { sql: string; params: unknown[] }[] = [];
+    const query = dataSource.query;
+    dataSource.query = function (this: DataSource, sql: string, params?: unknown[]) {
+      sent.push({ sql, params: params ?? [] });
+      return query.call(this, sql, params);
+    } as typeof query;
+    let list;
+    try {
+      const res = await t.gql(
+        `query($agencyId: ID!) { referrals(first: 5, filter: { agencyId: $agencyId, status: [SENT] }) {
+           totalCount nodes { id receivedAt } } }`,
+        { agencyId },
+        token,
+      );
+      list = data(res, 'referrals');
+    } finally {
+      dataSource.query = query;
+    }
+    expect(list.totalCount).toBe(30);
+    expect(list.nodes).toHaveLength(5);
+    const page = sent.find((s) => s.sql.includes('sort_rank'));
+    expect(page).toBeDefined();
+    // With the other paths priced out, the plan shows whether the index can give the page's order:
+    // if it cannot, a Sort of all the agency's SENT referrals sits under the Limit.
+    const client = await t.db.connect();
+    let plan;
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${page!.sql}`, page!.params);
+      plan = rows[0]['QUERY PLAN'][0].Plan;
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    // The page's own path: from the top, through each node's outer input (not its subplans).
+    const path: { 'Node Type': string; 'Index Name'?: string }[] = [];
+    for (let node = plan; node; node = node.Plans?.find((p: any) => p['Parent Relationship'] === 'Outer')) {
+      path.push(node);
+    }
+    expect(path.map((n) => n['Node Type'])).not.toContain('Sort');
+    expect(path[path.length - 1]).toMatchObject({
+      'Node Type': 'Index Scan',
+      'Index Name': 'referrals_inbox_order_idx',
+    });
   });
 });

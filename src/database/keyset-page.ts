@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { prepared } from './prepared-statements.js';
 
 /** Positional parameters, numbered as the SQL that uses them is written. */
 export class SqlParams {
@@ -17,6 +18,8 @@ export class SqlParams {
  * uncorrelated scalar subquery (computed once), so a page with rows is one statement; an empty page
  * (no match, or a cursor past the end) asks for the count on its own.
  * `after` writes the keyset condition (with its own parameters) when there is a cursor.
+ * `prepare` sends the page as a named prepared statement (see prepared-statements.ts): only for
+ * a page whose best plan does not depend on the values.
  */
 export async function keysetPage<R>(
   db: DataSource,
@@ -28,6 +31,7 @@ export async function keysetPage<R>(
     after: ((params: SqlParams) => string) | null;
     orderBy: string;
     limit: number;
+    prepare?: boolean;
   },
 ): Promise<{ rows: R[]; total: number }> {
   const { params } = query;
@@ -35,9 +39,10 @@ export async function keysetPage<R>(
   const countValues = [...params.values];
   const count = `SELECT count(*) AS total FROM ${query.from} ${filter}`;
   const keyset = query.after ? `${filter ? 'AND' : 'WHERE'} ${query.after(params)}` : '';
+  const page = `SELECT ${query.select}, (${count}) AS keyset_total FROM ${query.from} ${filter} ${keyset}
+      ORDER BY ${query.orderBy} LIMIT ${params.add(query.limit + 1)}`;
   const rows: (R & { keyset_total?: string })[] = await db.query(
-    `SELECT ${query.select}, (${count}) AS keyset_total FROM ${query.from} ${filter} ${keyset}
-      ORDER BY ${query.orderBy} LIMIT ${params.add(query.limit + 1)}`,
+    query.prepare ? prepared(page) : page,
     params.values,
   );
   let total: string;

@@ -9,6 +9,7 @@ import { DirectoryChangeNotifications1795378360543 } from '../../migrations/1795
 import { DecidedIndexCoversStatus1795380025420 } from '../../migrations/1795380025420-DecidedIndexCoversStatus.js';
 import { PreviousReceipts1795383431283 } from '../../migrations/1795383431283-PreviousReceipts.js';
 import { ReferralsVacuumForIndexOnlyScans1795396000000 } from '../../migrations/1795396000000-ReferralsVacuumForIndexOnlyScans.js';
+import { InboxOrderIndex1795416798276 } from '../../migrations/1795416798276-InboxOrderIndex.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   DecidedIndexCoversStatus1795380025420,
   PreviousReceipts1795383431283,
   ReferralsVacuumForIndexOnlyScans1795396000000,
+  InboxOrderIndex1795416798276,
 ];

@@ -20,8 +20,9 @@ export const MAX_PREPARED_STATEMENTS = 200;
  * - statements that list their result columns (no `*` at the top level): a prepared statement
  *   whose result columns change, for instance by a migration adding a column under `SELECT *`,
  *   fails until the process restarts;
- * - look-ups by key, for which a generic plan is as good as a custom one (not the filtered,
- *   ordered pages, whose best plan depends on the values; marking the inbox page gained nothing).
+ * - statements whose best plan does not depend on the values: look-ups by key, and pages that
+ *   an index gives in order for any value (an agency's inbox of one status); not the filtered,
+ *   ordered pages whose best plan depends on how many rows match.
  */
 export function prepared(sql: string): string {
   if (!names.has(sql) && names.size < MAX_PREPARED_STATEMENTS) names.set(sql, `fsapi_${names.size + 1}`);

@@ -18,8 +18,9 @@ import { SupportPackageEntity } from '../packages/support-package.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 @Entity('referrals')
-// The agency inbox: one agency's referrals by status, urgent first, oldest receipt first.
-@Index('referrals_inbox_idx', ['agencyId', 'status', 'urgency', 'receivedAt', 'id'])
+// The agency inbox: one agency's referrals by status, in the inbox order (urgent first, oldest
+// receipt first, then id) as expressions; created by the InboxOrderIndex migration.
+@Index('referrals_inbox_order_idx', { synchronize: false })
 // Re-referral look-back: the same family's earlier referrals to the same agency.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
 @Index('referrals_family_idx', ['familyId', 'createdAt'])

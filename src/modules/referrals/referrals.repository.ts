@@ -396,13 +396,20 @@ export class ReferralsRepository {
     if (filter.agencyId) where.push(`r.agency_id = ${params.add(filter.agencyId)}`);
     if (filter.serviceId) where.push(`r.service_id = ${params.add(filter.serviceId)}`);
     if (filter.familyId) where.push(`r.family_id = ${params.add(filter.familyId)}`);
-    if (filter.status?.length) where.push(`r.status = ANY(${params.add(filter.status)}::referral_status[])`);
+    const oneStatus = filter.status?.length === 1;
+    if (oneStatus) {
+      // An equality, unlike `= ANY`, lets an agency's page be an ordered scan of the inbox index.
+      where.push(`r.status = ${params.add(filter.status![0])}::referral_status`);
+    } else if (filter.status?.length) {
+      where.push(`r.status = ANY(${params.add(filter.status)}::referral_status[])`);
+    }
+    // The sort keys, written exactly as in the inbox index (referrals_inbox_order_idx).
     const rank = `(CASE WHEN r.urgency = 'URGENT' THEN 0 ELSE 1 END)`;
     const at = `COALESCE(r.received_at, 'infinity'::timestamptz)`;
     const { rows, total } = await keysetPage<Raw>(this.db, {
       // The receipt time travels in the cursor as PostgreSQL text, which keeps its full precision.
       select: [
-        `r.*, ${rank} AS sort_rank, ${at}::text AS sort_at`,
+        `${referralColumns('r')}, ${rank} AS sort_rank, ${at}::text AS sort_at`,
         ...(include.family ? [`${this.familyRowOf('r')} AS family_row`] : []),
         ...(include.children ? [`${this.childrenOf('r')} AS children_rows`] : []),
       ].join(', '),
@@ -415,6 +422,10 @@ export class ReferralsRepository {
         : null,
       orderBy: `${rank}, ${at}, r.id`,
       limit,
+      // An agency's inbox of one status: the ordered scan of the inbox index is the best plan for
+      // every agency, so PostgreSQL may plan it once per connection. Other pages are planned for
+      // their values: a lead's or an admin's best plan depends on how many rows match.
+      prepare: scope.kind === 'AGENCY' && oneStatus,
     });
     return {
       // No spread copies of the row: a page has 50 rows of some 20 fields each.
