@@ -21,6 +21,8 @@ import { UserEntity } from '../users/user.entity.js';
 // The agency inbox: one agency's referrals by status, in the inbox order (urgent first, oldest
 // receipt first, then id) as expressions; created by the InboxOrderIndex migration.
 @Index('referrals_inbox_order_idx', { synchronize: false })
+// One agency's board metrics read received_at (and status) from this one.
+@Index('referrals_inbox_idx', ['agencyId', 'status', 'urgency', 'receivedAt', 'id'])
 // Re-referral look-back: the same family's earlier referrals to the same agency.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
 @Index('referrals_family_idx', ['familyId', 'createdAt'])
