@@ -14,7 +14,7 @@ export interface ScenarioRun {
 
 export interface BenchReport {
   date: string;
-  options: { seconds: number; connections: number[]; families: number; seed: string };
+  options: { seconds: number; connections: number[]; families: number; seed: string; apiNodeArgs?: string[] };
   seed: { families: number; seed: string; asOf: string; seconds: number; phases: Record<string, number> };
   postgres: string;
   databaseSize: string;
@@ -178,7 +178,7 @@ export function renderReport(report: BenchReport, analysis: string): string {
     '',
     `- CPU: ${cpu[0]?.model ?? '?'} × ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Linux ${release()}`,
     `- Node ${process.version}; PostgreSQL ${report.postgres} (embedded, shared_buffers 512MB, pg_stat_statements loaded)`,
-    `- API: NestJS ${versionOf('@nestjs/core')}, @nestjs/graphql ${versionOf('@nestjs/graphql')}, Apollo Server ${versionOf('@apollo/server')} on Fastify ${versionOf('fastify')} (@nestjs/platform-fastify ${versionOf('@nestjs/platform-fastify')}), graphql ${versionOf('graphql')}, TypeORM ${versionOf('typeorm')}, pg ${versionOf('pg')}; NODE_ENV=production, LOG_LEVEL=warn, pool of 10`,
+    `- API: NestJS ${versionOf('@nestjs/core')}, @nestjs/graphql ${versionOf('@nestjs/graphql')}, Apollo Server ${versionOf('@apollo/server')} on Fastify ${versionOf('fastify')} (@nestjs/platform-fastify ${versionOf('@nestjs/platform-fastify')}), graphql ${versionOf('graphql')}, TypeORM ${versionOf('typeorm')}, pg ${versionOf('pg')}; NODE_ENV=production, LOG_LEVEL=warn, pool of 10, Node options \`${(report.options.apiNodeArgs ?? []).join(' ') || 'none'}\``,
     `- Ceiling: node:http + pg ${versionOf('pg')}, pool of 10 (bench/ceiling-server.ts)`,
     report.peerVersions
       ? `- Peer: PostGraphile ${report.peerVersions.postgraphile} (graphql ${report.peerVersions.graphql}) on node:http, pool of 10 (bench/peer/)`
@@ -308,7 +308,7 @@ export function renderReport(report: BenchReport, analysis: string): string {
     'npm run bench -- --seconds 5 --connections 8 --scenarios 1,2   # a quicker partial run',
     'npm run bench -- --families 20000 --reseed --out -             # smaller data, do not rewrite this file',
     'npm run bench:compare -- ../before/dist/src/main.js dist/src/main.js   # two builds, alternating runs',
-    'npm run bench:compare -- --node-args-b="--max-semi-space-size=64" dist/src/main.js dist/src/main.js   # Node options',
+    'npm run bench:compare -- --node-args-b="--max-old-space-size=192 --max-semi-space-size=64" dist/src/main.js dist/src/main.js   # Node options',
     '```',
     '',
     'This machine’s speed drifts by tens of per cent from one minute to the next, so a change is judged with',

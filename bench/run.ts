@@ -14,7 +14,7 @@
  *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
  *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
  *   --api-entry FILE    the API build to start (default dist/src/main.js), to compare a changed build
- *   --api-node-args=…   Node options for the API process (default --max-old-space-size=192, as in production)
+ *   --api-node-args=…   Node options for the API process (default as in production: --max-old-space-size=192 --max-semi-space-size=32)
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
@@ -81,7 +81,7 @@ function options() {
       port: { type: 'string', default: '3101' },
       'api-entry': { type: 'string', default: 'dist/src/main.js' },
       // As in `npm run start:prod` and the Docker image.
-      'api-node-args': { type: 'string', default: '--max-old-space-size=192' },
+      'api-node-args': { type: 'string', default: '--max-old-space-size=192 --max-semi-space-size=32' },
     },
   });
   return {
@@ -720,6 +720,7 @@ async function main(): Promise<void> {
         connections: opts.connections,
         families: opts.families,
         seed: opts.seed,
+        apiNodeArgs: opts.apiNodeArgs,
       },
       seed: meta,
       postgres: version[0].v,
