@@ -202,6 +202,7 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     const adminLarge = await statementsFor(adminToken, large.service.id, 100);
     expect(adminLarge).toBe(adminSmall);
   });
+
   it("reads an agency's inbox of one status as an ordered walk of the inbox index, with no sort", async () => {
     const { service, token } = await seed(30);
     const [{ agency_id: agencyId }] = (
