@@ -8,6 +8,8 @@ const FAMILY_PAGE = `query($id: ID!) {
   family(id: $id) { id name members { id } consents { id } referrals { id status events { status actor { id } } } }
 }`;
 
+const INBOX = `{ referrals(first: 50, filter: { status: [SENT] }) { totalCount nodes { id family { id } children { id } } } }`;
+
 /** The API's own connection pool (node-postgres), under TypeORM. */
 const apiPool = (t: TestApp) => (t.app.get(DataSource).driver as unknown as { master: pg.Pool }).master;
 
@@ -64,7 +66,8 @@ describe('prepared statements', () => {
         });
         const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
         const page = data(await t.gql(FAMILY_PAGE, { id: f.id }, p.lead.token), 'family');
-        return { sent, page };
+        const inbox = data(await t.gql(INBOX, {}, p.healthStaff.token), 'referrals');
+        return { f, sent, page, inbox };
       };
       for (let i = 0; i < 3; i++) await work();
       // A prepared statement whose result columns change fails ("cached plan must not change
@@ -79,8 +82,15 @@ describe('prepared statements', () => {
       ]) {
         await t.db.query(`ALTER TABLE ${table} ADD COLUMN added_later int`);
       }
-      const { sent, page } = await work();
+      const { f, sent, page, inbox } = await work();
       expect(sent.status).toBe('SENT');
+      // The agency's inbox of one status (a prepared page): the four sends so far, this one among them.
+      expect(inbox.totalCount).toBe(4);
+      expect(inbox.nodes).toContainEqual({
+        id: sent.id,
+        family: { id: f.id },
+        children: [{ id: f.james.id }],
+      });
       expect(page.referrals).toEqual([
         {
           id: sent.id,
