@@ -25,7 +25,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { EMBEDDED_DATABASE_NAME } from '../src/database/runtime.js';
 import { CpuTime, type RequestSpec, rotating, runLoad, sendOnce } from './load.js';
 import { FAMILY_PAGE, INBOX, loadFixtures, removeBenchmarkWrites, writeRequests } from './scenarios.js';
-import { login, type Running, startServer, stopServer } from './servers.js';
+import { login, PRODUCTION_NODE_ARGS, type Running, startServer, stopServer } from './servers.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -36,8 +36,8 @@ const { values, positionals } = parseArgs({
     scenarios: { type: 'string', default: '1,2' },
     'data-dir': { type: 'string', default: '.data-bench' },
     'db-port': { type: 'string', default: '54339' },
-    'node-args-a': { type: 'string', default: '--max-old-space-size=192 --max-semi-space-size=32' },
-    'node-args-b': { type: 'string', default: '--max-old-space-size=192 --max-semi-space-size=32' },
+    'node-args-a': { type: 'string', default: PRODUCTION_NODE_ARGS },
+    'node-args-b': { type: 'string', default: PRODUCTION_NODE_ARGS },
   },
 });
 if (positionals.length !== 2) {

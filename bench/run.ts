@@ -44,7 +44,7 @@ import {
   sendOnce,
 } from './load.js';
 import { type BenchReport, type ScenarioRun, writeReport } from './report.js';
-import { gql, login, type Running, startServer, stopServer } from './servers.js';
+import { gql, login, PRODUCTION_NODE_ARGS, type Running, startServer, stopServer } from './servers.js';
 import {
   BENCHMARK_REASON,
   CREATE_REFERRAL,
@@ -80,8 +80,7 @@ function options() {
       'db-port': { type: 'string', default: '54339' },
       port: { type: 'string', default: '3101' },
       'api-entry': { type: 'string', default: 'dist/src/main.js' },
-      // As in `npm run start:prod` and the Docker image.
-      'api-node-args': { type: 'string', default: '--max-old-space-size=192 --max-semi-space-size=32' },
+      'api-node-args': { type: 'string', default: PRODUCTION_NODE_ARGS },
     },
   });
   return {
