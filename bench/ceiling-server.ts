@@ -61,15 +61,17 @@ WITH actor AS (
    WHERE u.id = $2 AND u.active AND 'AGENCY_STAFF' = ANY(u.roles) AND u.agency_id = $1
      AND NOT EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $4)
 ), page AS (
-  SELECT r.* FROM referrals r JOIN actor a ON r.agency_id = a.agency_id
-   WHERE r.status = 'SENT'
-   ORDER BY (CASE WHEN r.urgency = 'URGENT' THEN 0 ELSE 1 END), r.received_at, r.id
+  -- The order of the inbox index, so that the page is an ordered index scan, as the API's is.
+  SELECT r.* FROM referrals r
+   WHERE r.agency_id = $1 AND r.status = 'SENT' AND EXISTS (SELECT 1 FROM actor)
+   ORDER BY (CASE WHEN r.urgency = 'URGENT' THEN 0 ELSE 1 END), COALESCE(r.received_at, 'infinity'::timestamptz), r.id
    LIMIT $3 + 1
 ), shown AS (
   SELECT * FROM page ORDER BY (CASE WHEN urgency = 'URGENT' THEN 0 ELSE 1 END), received_at, id LIMIT $3
 )
 SELECT json_build_object('data', json_build_object('referrals', json_build_object(
-  'totalCount', (SELECT count(*) FROM referrals r JOIN actor a ON r.agency_id = a.agency_id WHERE r.status = 'SENT'),
+  'totalCount', (SELECT count(*) FROM referrals r
+                  WHERE r.agency_id = $1 AND r.status = 'SENT' AND EXISTS (SELECT 1 FROM actor)),
   'pageInfo', json_build_object('hasNextPage', (SELECT count(*) > $3 FROM page)),
   'nodes', (SELECT coalesce(json_agg(json_build_object('id', p.id, 'reference', p.reference, 'status', p.status,
               'urgency', p.urgency, 'reason', p.reason, 'receivedAt', p.received_at,
@@ -139,8 +141,8 @@ export function createCeilingHandler(pool: pg.Pool, jwtSecret: string): RequestL
         const input = JSON.parse(await readBody(req)) as { id?: string; agencyId?: string; first?: number };
         if (req.url === '/family') {
           if (!input.id || !UUID.test(input.id)) return send(res, 200, '{"data":{"family":null}}');
-          // A named (prepared) statement, as the API sends its look-ups by key; the inbox page is
-          // sent as text by both, since a generic plan of a filtered, ordered page can be worse.
+          // Both statements are named (prepared), as the API sends its family read and an agency's
+          // inbox page of one status.
           const { rows } = await pool.query<{ body: string }>({
             name: 'ceiling_family',
             text: FAMILY_SQL,
@@ -151,12 +153,11 @@ export function createCeilingHandler(pool: pg.Pool, jwtSecret: string): RequestL
         if (req.url === '/inbox') {
           if (!input.agencyId || !UUID.test(input.agencyId)) return send(res, 400, '{"error":"agencyId"}');
           const first = Math.min(100, Math.max(1, input.first ?? 20));
-          const { rows } = await pool.query<{ body: string }>(INBOX_SQL, [
-            input.agencyId,
-            claims.sub,
-            first,
-            claims.jti,
-          ]);
+          const { rows } = await pool.query<{ body: string }>({
+            name: 'ceiling_inbox',
+            text: INBOX_SQL,
+            values: [input.agencyId, claims.sub, first, claims.jti],
+          });
           return send(res, 200, rows[0].body);
         }
         send(res, 404, '{"error":"not found"}');
