@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import { createLogging } from './logging.js';
 
 /** Runs one request through the middleware and finishes its response. */
 function pass(level: string, headers: Record<string, string> = {}) {
-  const logFile = join(mkdtempSync(join(tmpdir(), 'logging-')), 'app.log');
+  const dir = mkdtempSync(join(tmpdir(), 'logging-'));
+  const logFile = join(dir, 'app.log');
   const { httpLogger } = createLogging({ ...buildAppConfig({ LOG_LEVEL: level }), logFile });
   const req = Object.assign(new EventEmitter(), {
     headers,
@@ -22,6 +23,7 @@ function pass(level: string, headers: Record<string, string> = {}) {
   httpLogger(req, res, () => (nexted = true));
   res.emit('finish');
   const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+  rmSync(dir, { recursive: true, force: true });
   return { id: req.id, nexted, lines: lines.map((line) => JSON.parse(line)) };
 }
 

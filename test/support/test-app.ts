@@ -1,8 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { type AppConfig, buildAppConfig } from '../../src/config/app-config.js';
@@ -78,7 +76,8 @@ export async function startTestApp(
     jwtSecret: TEST_JWT_SECRET,
     migrationsRun: false,
     demoData: false,
-    schemaFile: join(tmpdir(), `schema-${name}.gql`),
+    // Built in memory: the one test that reads the emitted file passes a path of its own.
+    schemaFile: true,
     ...overrides,
   };
   const app = await createApp(config);
