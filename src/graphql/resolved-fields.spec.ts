@@ -1,5 +1,10 @@
 import { buildSchema, graphql } from 'graphql';
-import { answerResolvedFieldsFirst, resolveShown, withResolvedFields } from './resolved-fields.js';
+import {
+  answerResolvedFieldsFirst,
+  resolveShown,
+  resolveShownOfEach,
+  withResolvedFields,
+} from './resolved-fields.js';
 
 describe('answerResolvedFieldsFirst', () => {
   const calls: string[] = [];
@@ -78,5 +83,39 @@ describe('resolveShown', () => {
     const view = { id: 'r1' };
     expect(await resolveShown(view, new Set(['id']), { service: () => 'x' })).toBe(view);
     expect(Object.getOwnPropertySymbols(view)).toEqual([]);
+  });
+
+  it('resolves each view of a list with its own values, sync or async, and skips failures of either kind', async () => {
+    const views = [{ id: 'r1' }, { id: 'r2' }];
+    const called: string[] = [];
+    await resolveShownOfEach(views, new Set(['service', 'agency', 'family']), {
+      service: (view) => (called.push(`service ${view.id}`), `service of ${view.id}`),
+      agency: (view) => {
+        if (view.id === 'r1') throw new Error('not visible');
+        return Promise.resolve(`agency of ${view.id}`);
+      },
+      family: (view) =>
+        view.id === 'r2' ? Promise.reject(new Error('not visible')) : Promise.resolve(`family of ${view.id}`),
+      events: () => {
+        throw new Error('not shown, so never called');
+      },
+    });
+    expect(called).toEqual(['service r1', 'service r2']);
+    const result = await graphql({
+      schema,
+      source: '{ referral { service agency family } }',
+      rootValue: { referral: views[0] },
+    });
+    expect(result.data).toEqual({
+      referral: { service: 'service of r1', agency: 'agency from its resolver', family: 'family of r1' },
+    });
+    const second = await graphql({
+      schema,
+      source: '{ referral { service agency family } }',
+      rootValue: { referral: views[1] },
+    });
+    expect(second.data).toEqual({
+      referral: { service: 'service of r2', agency: 'agency of r2', family: 'family from its resolver' },
+    });
   });
 });

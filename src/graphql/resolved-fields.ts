@@ -24,19 +24,47 @@ export async function resolveShown<T extends object>(
   shown: ReadonlySet<string> | undefined,
   relations: Record<string, () => unknown>,
 ): Promise<T> {
-  const wanted = Object.entries(relations).filter(([name]) => shown?.has(name));
-  if (!wanted.length) return view;
-  const resolved: Record<string, unknown> = {};
-  await Promise.all(
-    wanted.map(async ([name, resolve]) => {
+  await resolveShownOfEach([view], shown, relations);
+  return view;
+}
+
+/**
+ * resolveShown for every view of a list, with relation functions that take the view: a page of 50
+ * rows then costs one closure per relation, not one per row and relation.
+ */
+export async function resolveShownOfEach<T extends object>(
+  views: readonly T[],
+  shown: ReadonlySet<string> | undefined,
+  relations: Record<string, (view: T) => unknown>,
+): Promise<void> {
+  const wanted = Object.keys(relations).filter((name) => shown?.has(name));
+  if (!wanted.length) return;
+  const pending: Promise<unknown>[] = [];
+  for (const view of views) {
+    // Attached at once and filled as the relations resolve: graphql-js reads it only after the
+    // caller has awaited this function.
+    const resolved: Record<string, unknown> = {};
+    withResolvedFields(view, resolved);
+    for (const name of wanted) {
+      let value: unknown;
       try {
-        resolved[name] = await resolve();
+        value = relations[name](view);
       } catch {
-        // left to the field resolver
+        continue; // left to the field resolver
       }
-    }),
-  );
-  return withResolvedFields(view, resolved);
+      if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+        pending.push(
+          Promise.resolve(value).then(
+            (v: unknown) => (resolved[name] = v),
+            () => undefined, // left to the field resolver
+          ),
+        );
+      } else {
+        resolved[name] = value;
+      }
+    }
+  }
+  await Promise.all(pending);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
-import { resolveShown } from '../../graphql/resolved-fields.js';
+import { resolveShown, resolveShownOfEach } from '../../graphql/resolved-fields.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DirectoryRepository } from '../directory/directory.repository.js';
 import { DirectoryService } from '../directory/directory.service.js';
@@ -369,16 +369,15 @@ export class FamiliesService {
       area: () => this.areaOf(family, loaders),
       members: () => this.members(family.id, loaders),
       leadProfessional: () => this.leadProfessionalOf(actor, family, loaders),
-      consents: async () =>
-        Promise.all(
-          (await this.consents(family, loaders)).map((consent) =>
-            resolveShown(consent, shown.consents, {
-              givenBy: () => this.consentGiver(consent, loaders),
-              agencies: () => this.consentAgencies(consent, loaders),
-              active: () => this.consentActive(consent),
-            }),
-          ),
-        ),
+      consents: async () => {
+        const consents = await this.consents(family, loaders);
+        await resolveShownOfEach(consents, shown.consents, {
+          givenBy: (consent) => this.consentGiver(consent, loaders),
+          agencies: (consent) => this.consentAgencies(consent, loaders),
+          active: (consent) => this.consentActive(consent),
+        });
+        return consents;
+      },
     });
   }
 

@@ -16,7 +16,7 @@ import {
 } from '../../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RequestLoaders } from '../../graphql/request-loaders.js';
-import { resolveShown } from '../../graphql/resolved-fields.js';
+import { resolveShownOfEach } from '../../graphql/resolved-fields.js';
 import { type AuditInput, AuditService } from '../audit/audit.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -242,22 +242,19 @@ export class ReferralsService implements OnModuleInit {
     shown: ShownFields,
     loaders: RequestLoaders,
   ): Promise<void> {
-    await Promise.all(
-      referrals.map((referral) =>
-        resolveShown(referral, shown.fields, {
-          family: () => this.familyOf(actor, referral, loaders),
-          children: () => this.children(referral, loaders),
-          service: () => this.serviceOf(referral, loaders),
-          agency: () => this.agencyOf(referral, loaders),
-          events: async () =>
-            Promise.all(
-              (await this.events(actor, referral, loaders)).map((event) =>
-                resolveShown(event, shown.events, { actor: () => this.eventActor(actor, event, loaders) }),
-              ),
-            ),
-        }),
-      ),
-    );
+    await resolveShownOfEach(referrals, shown.fields, {
+      family: (referral) => this.familyOf(actor, referral, loaders),
+      children: (referral) => this.children(referral, loaders),
+      service: (referral) => this.serviceOf(referral, loaders),
+      agency: (referral) => this.agencyOf(referral, loaders),
+      events: async (referral) => {
+        const events = await this.events(actor, referral, loaders);
+        await resolveShownOfEach(events, shown.events, {
+          actor: (event) => this.eventActor(actor, event, loaders),
+        });
+        return events;
+      },
+    });
   }
 
   /**
