@@ -1,6 +1,7 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 const columnLists = new WeakMap<object, Map<string, string>>();
+const jsonConversions = new WeakMap<object, { dates: string[]; bigints: string[] }>();
 
 /**
  * The entity's columns as `t."db_name" AS "propertyName"`, read from TypeORM's metadata once.
@@ -74,9 +75,17 @@ export function jsonRows(
  * Dates and strings. Properties the entity does not have are left as they are.
  */
 export function rowsFromJson<T>(db: DataSource, entity: EntityTarget<ObjectLiteral>, json: unknown): T[] {
-  const columns = db.getMetadata(entity).columns;
-  const dates = columns.filter((c) => c.type === 'timestamptz').map((c) => c.propertyName);
-  const bigints = columns.filter((c) => c.type === 'bigint').map((c) => c.propertyName);
+  let conversions = jsonConversions.get(entity as object);
+  if (!conversions) {
+    // Read from the metadata once per entity: a page converts a family row for each of its rows.
+    const columns = db.getMetadata(entity).columns;
+    conversions = {
+      dates: columns.filter((c) => c.type === 'timestamptz').map((c) => c.propertyName),
+      bigints: columns.filter((c) => c.type === 'bigint').map((c) => c.propertyName),
+    };
+    jsonConversions.set(entity as object, conversions);
+  }
+  const { dates, bigints } = conversions;
   return (json as Record<string, unknown>[]).map((row) => {
     for (const name of dates) if (row[name] != null) row[name] = new Date(row[name] as string);
     for (const name of bigints) if (row[name] != null) row[name] = String(row[name]);
