@@ -54,6 +54,14 @@ describe('GraphQL abuse: limits, batching, CSRF, body handling', () => {
     expect(res.body.data.me).toEqual({ agency: null });
   });
 
+  it('answers aliases named like members of Object.prototype, __proto__ included, as written', async () => {
+    const res = await post({ query: '{ __proto__: me { id } constructor: me { id } toString: __typename }' });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.text).toMatch(
+      /^\{"data":\{"__proto__":\{"id":"[0-9a-f-]{36}"\},"constructor":\{"id":"[0-9a-f-]{36}"\},"toString":"Query"\}\}/,
+    );
+  });
+
   it('refuses an operation deeper than the limit before executing it', async () => {
     const res = await post({ query: nested(GRAPHQL_LIMITS.maxDepth + 1) });
     expectRefusedBeforeExecution(res, /depth limit of 8/);

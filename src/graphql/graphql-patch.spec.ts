@@ -3,7 +3,8 @@ import { getArgumentValues } from 'graphql/execution/values.js';
 
 /**
  * patches/graphql+16.15.0.patch, applied by `npm ci`: a fast path in graphql-js for fields without
- * arguments. What resolvers receive must stay what graphql-js gives them without it.
+ * arguments, and plain result objects. What resolvers receive, and what a response says, must stay
+ * what graphql-js gives without it.
  */
 describe('graphql-js argument values, as patched', () => {
   const received: Record<string, object> = {};
@@ -12,8 +13,10 @@ describe('graphql-js argument values, as patched', () => {
   fields.plain.resolve = (_source, args: object) => ((received.plain = args), 'plain value');
   fields.withArgs.resolve = (_source, args: object) => ((received.withArgs = args), 'value with arguments');
 
-  it('is installed', () => {
+  it('is installed', async () => {
     expect(getArgumentValues.toString()).toContain('def.args.length === 0');
+    const result = await graphql({ schema, source: '{ plain }' });
+    expect(Object.getPrototypeOf(result.data)).toBe(Object.prototype);
   });
 
   it('gives a field without arguments a plain empty object, as graphql-js does', async () => {
@@ -36,5 +39,19 @@ describe('graphql-js argument values, as patched', () => {
   it('still refuses an argument a field does not declare', async () => {
     const result = await graphql({ schema, source: '{ plain(first: 1) }' });
     expect(result.errors?.[0]?.message).toBe('Unknown argument "first" on field "Query.plain".');
+  });
+
+  it('keeps every alias an own key of the result, __proto__ and the names of Object.prototype included', async () => {
+    const result = await graphql({
+      schema,
+      source: '{ __proto__: plain constructor: plain toString: plain hasOwnProperty: plain }',
+    });
+    expect(result.errors).toBeUndefined();
+    expect(Object.keys(result.data!)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty']);
+    expect(JSON.stringify(result.data)).toBe(
+      '{"__proto__":"plain value","constructor":"plain value","toString":"plain value","hasOwnProperty":"plain value"}',
+    );
+    const plain = await graphql({ schema, source: '{ constructor: plain toString: plain }' });
+    expect(JSON.stringify(plain.data)).toBe('{"constructor":"plain value","toString":"plain value"}');
   });
 });
