@@ -101,20 +101,12 @@ describe('resolveShown', () => {
       },
     });
     expect(called).toEqual(['service r1', 'service r2']);
-    const result = await graphql({
-      schema,
-      source: '{ referral { service agency family } }',
-      rootValue: { referral: views[0] },
-    });
-    expect(result.data).toEqual({
+    const shown = (referral: object) =>
+      graphql({ schema, source: '{ referral { service agency family } }', rootValue: { referral } });
+    expect((await shown(views[0])).data).toEqual({
       referral: { service: 'service of r1', agency: 'agency from its resolver', family: 'family of r1' },
     });
-    const second = await graphql({
-      schema,
-      source: '{ referral { service agency family } }',
-      rootValue: { referral: views[1] },
-    });
-    expect(second.data).toEqual({
+    expect((await shown(views[1])).data).toEqual({
       referral: { service: 'service of r2', agency: 'agency of r2', family: 'family from its resolver' },
     });
   });
