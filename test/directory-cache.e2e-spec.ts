@@ -1,3 +1,4 @@
+import { eventually } from './support/eventually.js';
 import { codeOf, startTestApp, type TestApp } from './support/test-app.js';
 import { ConsentScope } from '../src/common/enums.js';
 import {
@@ -12,17 +13,6 @@ const PAGE = `query($id: ID!) { family(id: $id) { id area { name }
   referrals { service { name } agency { name } } consents { agencies { name } } } }`;
 const BARE = `query($id: ID!) { family(id: $id) { id referrals { id } consents { id } } }`;
 
-/** Polls `read` until `done` holds, for at most `ms`; returns the last value read. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 25));
-    value = await read();
-  }
-  return value;
-}
-
 describe('directory names read from memory, dropped on every change', () => {
   let t: TestApp;
   let p: Partnership;
@@ -33,7 +23,7 @@ describe('directory names read from memory, dropped on every change', () => {
       (
         await t.db.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND application_name = 'family-support-api-listener'`,
+            WHERE datname = current_database() AND application_name = 'family-support-api-directory-listener'`,
         )
       ).rows[0].n,
     );
@@ -111,7 +101,7 @@ describe('directory names read from memory, dropped on every change', () => {
     expect(await listenerBackends()).toBe(1);
     await t.db.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = 'family-support-api-listener'`,
+        WHERE datname = current_database() AND application_name = 'family-support-api-directory-listener'`,
     );
     await t.db.query('UPDATE areas SET name = $1 WHERE code = $2', ['Selsey Bill', 'NEW1']);
     // No notification can reach a dead connection: the fresh name comes from the tables.

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Role } from '../src/common/enums.js';
 import { type ApiProcess, startApiProcess } from './support/api-process.js';
+import { eventually } from './support/eventually.js';
 import { createUser, FACTORY_PASSWORD } from './support/factories.js';
 import { partnership, referralIn, transitionMutation } from './support/referral-fixtures.js';
 import { buildApiOnce, freePort } from './support/fault-cluster.js';
@@ -120,6 +121,13 @@ describe('two API processes against one database', () => {
     const token = login.body.data.login.token as string;
     expect((await apis[1].gql('{ me { id } }', {}, token)).body.data.me.id).toBe(user.id);
     expect((await apis[0].gql('mutation { logout }', {}, token)).body.data.logout).toBe(true);
-    expect(codeOf(await apis[1].gql('{ me { id } }', {}, token))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await apis[0].gql('{ me { id } }', {}, token))).toBe('UNAUTHENTICATED');
+    // The other process kept the caller in memory and drops it when PostgreSQL's notification of
+    // the revocation arrives (sent on commit, before the logout's answer).
+    const other = await eventually(
+      () => apis[1].gql('{ me { id } }', {}, token),
+      (res) => codeOf(res) !== undefined,
+    );
+    expect(codeOf(other)).toBe('UNAUTHENTICATED');
   }, 60_000);
 });

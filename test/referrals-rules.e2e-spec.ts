@@ -395,15 +395,17 @@ describe('referral rules: consent, eligibility, idempotency, races', () => {
   describe('writes', () => {
     it('writes each change with its children, event and audit row in one statement', async () => {
       const f = await family(t, p);
+      await t.gql('{ me { id } }', {}, p.lead.token); // the first request of a sign-in reads the caller
       let before = t.statements();
       const r = await sltDraft(f, { childIds: [f.james.id, f.lilly.id] });
-      // Caller look-up, the family with the service and the children named, the insert: no transaction.
-      expect(t.statements() - before).toBe(3);
+      // The caller is known from this sign-in's earlier request. The family with the service and
+      // the children named, then the insert: no transaction.
+      expect(t.statements() - before).toBe(2);
       before = t.statements();
       const sent = data(await act(t, 'send', p.lead.token, r.id), 'sendReferral');
-      // Caller look-up; then BEGIN, the family's consent rows locked, the referral with its family,
-      // service, children and consents, the update, COMMIT.
-      expect(t.statements() - before).toBe(6);
+      // BEGIN, the family's consent rows locked, the referral with its family, service, children
+      // and consents, the update, COMMIT.
+      expect(t.statements() - before).toBe(5);
       expect(await count(t.db, 'referral_children WHERE referral_id = $1', [r.id])).toBe(2);
       const events = await t.db.query(
         'SELECT status, at, actor_id FROM referral_events WHERE referral_id = $1 ORDER BY at, status',

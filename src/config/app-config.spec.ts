@@ -12,6 +12,7 @@ describe('configuration', () => {
       reportingTimeZone: 'Europe/London',
       migrationsRun: true,
       suppressionMax: 5,
+      authCacheSeconds: 60,
       production: false,
     });
     expect(config.db.preparedStatements).toBe(true);
@@ -27,6 +28,7 @@ describe('configuration', () => {
       DEMO_DATA: 'true',
       SUPPRESSION_MAX: '9',
       DB_PREPARED_STATEMENTS: 'false',
+      AUTH_CACHE_SECONDS: '0',
     });
     expect(config.db.preparedStatements).toBe(false);
     expect(config).toMatchObject({
@@ -36,6 +38,7 @@ describe('configuration', () => {
       migrationsRun: false,
       demoData: true,
       suppressionMax: 9,
+      authCacheSeconds: 0,
     });
   });
 
@@ -55,6 +58,8 @@ describe('configuration', () => {
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@b.example' }, 'BOOTSTRAP_ADMIN_EMAIL/BOOTSTRAP_ADMIN_PASSWORD'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ AUTH_CACHE_SECONDS: '-1' }, 'AUTH_CACHE_SECONDS'],
+    [{ AUTH_CACHE_SECONDS: '3601' }, 'AUTH_CACHE_SECONDS'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => validateEnvironment(env)).toThrow(ConfigValidationError);
     expect(() => validateEnvironment(env)).toThrow(new RegExp(`${variable.replace('/', '\\/')}:`));

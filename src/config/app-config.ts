@@ -62,6 +62,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) LOGIN_FAILURE_WINDOW_MINUTES?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) AUTH_CACHE_SECONDS?: number;
 }
 
 export interface AppConfig {
@@ -92,6 +93,8 @@ export interface AppConfig {
   db: { poolSize: number; acquireTimeoutMs: number; statementTimeoutMs: number; preparedStatements: boolean };
   graphql: { introspection: boolean; sandbox: boolean };
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
+  /** How long a caller's access row is kept between requests at most (0: read on every request). */
+  authCacheSeconds: number;
   trustProxy: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
@@ -170,6 +173,7 @@ export function buildAppConfig(raw: Record<string, unknown> = process.env): AppC
       maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 100,
       windowMinutes: env.LOGIN_FAILURE_WINDOW_MINUTES ?? 15,
     },
+    authCacheSeconds: env.AUTH_CACHE_SECONDS ?? 60,
     trustProxy: env.TRUST_PROXY ?? false,
     bodyLimit: 1024 * 1024,
     schemaFile: production ? true : 'schema.gql',

@@ -10,6 +10,7 @@ import { DecidedIndexCoversStatus1795380025420 } from '../../migrations/17953800
 import { PreviousReceipts1795383431283 } from '../../migrations/1795383431283-PreviousReceipts.js';
 import { ReferralsVacuumForIndexOnlyScans1795396000000 } from '../../migrations/1795396000000-ReferralsVacuumForIndexOnlyScans.js';
 import { InboxOrderIndex1795416798276 } from '../../migrations/1795416798276-InboxOrderIndex.js';
+import { AccessChangeNotifications1795433698833 } from '../../migrations/1795433698833-AccessChangeNotifications.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   PreviousReceipts1795383431283,
   ReferralsVacuumForIndexOnlyScans1795396000000,
   InboxOrderIndex1795416798276,
+  AccessChangeNotifications1795433698833,
 ];

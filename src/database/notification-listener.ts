@@ -23,6 +23,8 @@ export class NotificationListener {
 
   constructor(
     private readonly url: string,
+    /** Shown in pg_stat_activity as `family-support-api-<purpose>`. */
+    private readonly purpose: string,
     private readonly channels: readonly string[],
     private readonly handlers: NotificationHandlers,
     private readonly retryMs = 1000,
@@ -56,7 +58,7 @@ export class NotificationListener {
     if (this.stopped || this.client) return;
     const client = new pg.Client({
       connectionString: this.url,
-      application_name: 'family-support-api-listener',
+      application_name: `family-support-api-${this.purpose}`,
       keepAlive: true,
     });
     // Without an error listener node-postgres would crash the process when the server goes away.

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { Actor } from '../../common/actor.js';
 import { AuditService } from '../audit/audit.service.js';
+import { CallerCache } from '../users/caller-cache.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { AuthErrors } from './auth.errors.js';
 import { AuthRepository } from './auth.repository.js';
@@ -26,6 +27,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jwt: JwtService,
     private readonly users: UsersRepository,
+    private readonly callers: CallerCache,
     private readonly repo: AuthRepository,
     private readonly audit: AuditService,
   ) {
@@ -55,7 +57,10 @@ export class AuthService {
     return { token, user };
   }
 
-  /** Verifies signature (HS256 only), expiry and revocation, then reads the user afresh. */
+  /**
+   * Verifies signature (HS256 only) and expiry, then the user and the token's revocation: as read
+   * for this sign-in's previous request unless access changed since (CallerCache).
+   */
   async authenticate(token: string, requestId: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
@@ -66,7 +71,8 @@ export class AuthService {
     if (typeof claims.sub !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number') {
       throw AuthErrors.invalidToken();
     }
-    const row = await this.users.accessRow(claims.sub, claims.jti);
+    const { sub, jti } = claims;
+    const row = await this.callers.accessRow(sub, jti, () => this.users.accessRow(sub, jti));
     if (!row || !row.active || row.revoked) throw AuthErrors.invalidToken();
     const { revoked: _, ...profile } = row;
     return {
@@ -82,6 +88,7 @@ export class AuthService {
 
   async logout(actor: Actor): Promise<boolean> {
     await this.repo.revokeToken(actor.tokenId, actor.tokenExpiresAt);
+    this.callers.invalidate();
     await this.audit.record(undefined, actor, {
       action: 'auth.logout',
       entityType: 'User',

@@ -40,7 +40,7 @@ export class DirectoryCache implements OnApplicationBootstrap, OnApplicationShut
     private readonly repo: DirectoryRepository,
   ) {
     const drop = () => this.invalidate();
-    this.listener = new NotificationListener(config.databaseUrl!, [DIRECTORY_CHANNEL], {
+    this.listener = new NotificationListener(config.databaseUrl!, 'directory-listener', [DIRECTORY_CHANNEL], {
       notified: drop,
       listening: drop,
       deaf: drop,

@@ -10,6 +10,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { DirectoryRepository } from '../directory/directory.repository.js';
 import type { CreateUserInput, UpdateUserRolesInput } from './dto/user.inputs.js';
 import type { UserEntity } from './user.entity.js';
+import { CallerCache } from './caller-cache.js';
 import { UserErrors } from './users.errors.js';
 import { userLoader } from './users.loaders.js';
 import { UsersRepository } from './users.repository.js';
@@ -21,6 +22,7 @@ export class UsersService {
     private readonly repo: UsersRepository,
     private readonly directory: DirectoryRepository,
     private readonly audit: AuditService,
+    private readonly callers: CallerCache,
   ) {}
 
   async me(actor: Actor): Promise<UserEntity> {
@@ -82,7 +84,7 @@ export class UsersService {
     requireAnyRole(actor, Role.ADMIN);
     const roles = [...new Set(input.roles)];
     await this.checkAgency(roles, input.agencyId ?? null);
-    return this.db.transaction(async (m) => {
+    const change = this.db.transaction(async (m) => {
       const user = await this.repo.update(m, id, { roles, agencyId: input.agencyId ?? null });
       if (!user) throw UserErrors.notFound();
       await this.audit.record(m, actor, {
@@ -93,17 +95,31 @@ export class UsersService {
       });
       return user;
     });
+    return this.changingAccess(change);
   }
 
   async deactivate(actor: Actor, id: string) {
     requireAnyRole(actor, Role.ADMIN);
     if (id === actor.id) throw UserErrors.selfDeactivation();
-    return this.db.transaction(async (m) => {
+    const change = this.db.transaction(async (m) => {
       const user = await this.repo.update(m, id, { active: false });
       if (!user) throw UserErrors.notFound();
       await this.audit.record(m, actor, { action: 'user.deactivate', entityType: 'User', entityId: id });
       return user;
     });
+    return this.changingAccess(change);
+  }
+
+  /**
+   * Callers kept in memory are dropped once a change to access has committed (or failed), before
+   * the change is answered: the next request of the user concerned is checked against it.
+   */
+  private async changingAccess<T>(change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      this.callers.invalidate();
+    }
   }
 
   private async checkAgency(roles: Role[], agencyId: string | null) {
