@@ -10,8 +10,9 @@ const pending = new WeakMap<AuthenticatedRequest, Promise<unknown>>();
 
 /**
  * Global guard: every GraphQL root field needs a valid bearer token unless marked @Public.
- * The user is read from the database once per HTTP request, so deactivation and role
- * changes apply from the next request.
+ * The token is verified on every request; the user's roles, agency, `active` flag and the
+ * token's revocation come from the database, kept between the requests of a sign-in until
+ * access changes (CallerCache), so deactivation and role changes apply from the next request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -43,7 +43,7 @@ export class UsersRepository {
 
   async accessRow(userId: string, tokenId: string): Promise<UserAccessRow | null> {
     if (!isId(userId) || !isId(tokenId)) return null;
-    // Every request's first statement: prepared.
+    // The first statement of a sign-in's first request (then kept by CallerCache): prepared.
     const rows: Record<string, unknown>[] = await this.db.query(
       prepared(`SELECT ${userProfileColumns('u')}, EXISTS (SELECT 1 FROM revoked_tokens t WHERE t.jti = $2) AS revoked
                   FROM users u WHERE u.id = $1`),
