@@ -11,7 +11,7 @@
  *   --seconds S         length of each run (default 2)
  *   --connections C     default 8
  *   --scenarios LIST    default 1,2 (family page, inbox); 4 adds create + send (writes)
- *   --node-args-a=…     Node options for build A (default as in production: --max-old-space-size=192 --max-semi-space-size=32);
+ *   --node-args-a=…     Node options for build A (default as in production: --max-old-space-size=192 --max-semi-space-size=16);
  *   --node-args-b=…     the same for B: with one build for both, compares Node settings
  *   --data-dir DIR      default .data-bench; --db-port (54339); ports 3201 and 3202
  */

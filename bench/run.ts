@@ -14,7 +14,7 @@
  *   --out FILE          default BENCHMARKS.md (use --out - to skip writing it)
  *   --data-dir DIR      default .data-bench; --db-port (54339), --port (3101; +1 ceiling, +2 peer)
  *   --api-entry FILE    the API build to start (default dist/src/main.js), to compare a changed build
- *   --api-node-args=…   Node options for the API process (default as in production: --max-old-space-size=192 --max-semi-space-size=32)
+ *   --api-node-args=…   Node options for the API process (default as in production: --max-old-space-size=192 --max-semi-space-size=16)
  */
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';

@@ -6,7 +6,7 @@ import { LOGIN } from './scenarios.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The API's Node options in production: `npm run start:prod` and the Docker image's NODE_OPTIONS. */
-export const PRODUCTION_NODE_ARGS = '--max-old-space-size=192 --max-semi-space-size=32';
+export const PRODUCTION_NODE_ARGS = '--max-old-space-size=192 --max-semi-space-size=16';
 
 export interface Running {
   name: string;

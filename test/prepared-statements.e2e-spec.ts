@@ -1,6 +1,11 @@
 import { DataSource } from 'typeorm';
 import type pg from 'pg';
-import { prepared, preparedName } from '../src/database/prepared-statements.js';
+import {
+  prepared,
+  preparedName,
+  PreparingClient,
+  TextStatementClient,
+} from '../src/database/prepared-statements.js';
 import { act, data, draft, family, partnership, type Partnership } from './support/referral-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -27,6 +32,33 @@ async function preparedOnConnection(t: TestApp, sql: string): Promise<{ before: 
     return { before, after: await names() };
   } finally {
     client.release();
+  }
+}
+
+/**
+ * The error of a statement that fails, sent as TypeORM and the repositories send theirs (no
+ * callback), on one connection of the API's pool.
+ */
+async function rejectionOf(t: TestApp, sql: string): Promise<Error & { code?: string }> {
+  const client = await apiPool(t).connect();
+  try {
+    await client.query(sql, [1]);
+  } catch (error) {
+    return error as Error & { code?: string };
+  } finally {
+    client.release();
+  }
+  throw new Error('the statement did not fail');
+}
+
+/** Rows and errors of statements sent without a callback, marked or not. */
+async function expectAnswers(t: TestApp, marked: string, plain: string): Promise<void> {
+  for (const sql of [marked, plain]) {
+    const error = await rejectionOf(t, sql);
+    expect(error.code).toBe('22012'); // division_by_zero, from PostgreSQL
+    // The stack leads back to the caller, as node-postgres's own promise gives it.
+    expect(error.stack).toContain('rejectionOf');
+    expect((await apiPool(t).query(sql, [2])).rows).toEqual([{ n: 1 }]);
   }
 }
 
@@ -104,6 +136,21 @@ describe('prepared statements', () => {
     });
   });
 
+  describe('answers without a callback', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp('answers');
+    });
+    afterAll(() => t.close());
+
+    it('with rows, and with PostgreSQL errors that lead back to the caller', async () => {
+      const client = await apiPool(t).connect();
+      client.release();
+      expect(client).toBeInstanceOf(PreparingClient);
+      await expectAnswers(t, prepared('SELECT 1 / ($1::int - 1) AS n'), 'SELECT 2 / ($1::int * 2 - 2) AS n');
+    });
+  });
+
   describe('off (DB_PREPARED_STATEMENTS=false)', () => {
     let t: TestApp;
     beforeAll(async () => {
@@ -115,6 +162,17 @@ describe('prepared statements', () => {
       const marked = prepared('SELECT $1::int + 3 AS n');
       expect(preparedName(marked)).toBeDefined();
       expect(await preparedOnConnection(t, marked)).toEqual({ before: [], after: [] });
+    });
+
+    it('answers without a callback as with them on', async () => {
+      const client = await apiPool(t).connect();
+      client.release();
+      expect(client).toBeInstanceOf(TextStatementClient);
+      await expectAnswers(
+        t,
+        prepared('SELECT 3 / ($1::int * 3 - 3) AS n'),
+        'SELECT 4 / ($1::int * 4 - 4) AS n',
+      );
     });
   });
 });

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
+import { decodeCursor, Edge, encodeCursor, pageSize, toConnection } from './pagination.js';
 
 describe('toConnection', () => {
   const rows = [
@@ -41,6 +41,24 @@ describe('toConnection', () => {
     expect(cursorOf.mock.calls.map(([r]) => r.id)).toEqual(['c', 'a']);
     expect(page.edges[2].cursor).toBe(page.pageInfo.endCursor);
     expect(JSON.parse(JSON.stringify(page.edges[1]))).toEqual({ node: 'b', cursor: page.edges[1].cursor });
+  });
+
+  it('keeps the cursor getter on the prototype, not on each edge', () => {
+    // One object literal with a getter per row kept every page's rows alive until the next full
+    // garbage collection (BENCHMARKS.md): edges must stay instances of one class.
+    const page = toConnection(
+      rows,
+      3,
+      3,
+      (r) => encodeCursor([r.at, r.id]),
+      (r) => r.id,
+    );
+    for (const edge of page.edges) {
+      expect(edge).toBeInstanceOf(Edge);
+      expect(Object.getOwnPropertyDescriptor(edge, 'cursor')).toBeUndefined();
+      expect(Object.keys(edge)).toEqual(['node']);
+    }
+    expect(decodeCursor(page.edges[1].cursor, 2)).toEqual([2, 'b']);
   });
 
   it('has no end cursor when empty', () => {

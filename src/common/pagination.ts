@@ -44,6 +44,34 @@ export function decodeCursor(
   throw badInput('after is not a valid cursor');
 }
 
+/**
+ * An edge whose cursor is encoded when first read: a page that lists nodes pays for the end cursor
+ * only. A class with the getter on its prototype, not an object literal with a getter: with one
+ * such literal per row, the rows of every page stayed reachable from the old generation until the
+ * next full garbage collection (V8 gives each literal's accessor pair a place there), so they
+ * were copied by young-generation collections and then promoted (BENCHMARKS.md, garbage collection).
+ */
+export class Edge<T, N> {
+  readonly node: N;
+  readonly #row: T;
+  readonly #cursorOf: (row: T) => string;
+  #cursor: string | undefined;
+
+  constructor(row: T, node: N, cursorOf: (row: T) => string) {
+    this.node = node;
+    this.#row = row;
+    this.#cursorOf = cursorOf;
+  }
+
+  get cursor(): string {
+    return (this.#cursor ??= this.#cursorOf(this.#row));
+  }
+
+  toJSON(): { node: N; cursor: string } {
+    return { node: this.node, cursor: this.cursor };
+  }
+}
+
 /** Builds a contract connection (edges, nodes, pageInfo, totalCount) from rows fetched with one extra row. */
 export function toConnection<T, N>(
   rows: T[],
@@ -53,17 +81,7 @@ export function toConnection<T, N>(
   toNode: (row: T) => N,
 ) {
   const hasNextPage = rows.length > size;
-  const pageRows = rows.slice(0, size);
-  // An edge's cursor is encoded when read: a page that lists nodes pays for the end cursor only.
-  const edges = pageRows.map((row) => {
-    let cursor: string | undefined;
-    return {
-      node: toNode(row),
-      get cursor(): string {
-        return (cursor ??= cursorOf(row));
-      },
-    };
-  });
+  const edges = rows.slice(0, size).map((row) => new Edge(row, toNode(row), cursorOf));
   return {
     edges,
     nodes: edges.map((e) => e.node),

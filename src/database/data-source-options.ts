@@ -3,7 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations.js';
-import { PreparingClient } from './prepared-statements.js';
+import { PreparingClient, TextStatementClient } from './prepared-statements.js';
 import { StatementCounter } from './statement-counter.js';
 
 const poolLogger = new Logger('Database');
@@ -46,7 +46,7 @@ export function buildDataSourceOptions(config: DatabaseSettings): DataSourceOpti
       application_name: 'family-support-api',
       // Statements marked with `prepared` go by name (see prepared-statements.ts); off, every
       // statement is sent as text (for a pooler that does not keep prepared statements).
-      ...(config.db.preparedStatements && { Client: PreparingClient }),
+      Client: config.db.preparedStatements ? PreparingClient : TextStatementClient,
       options: `-c statement_timeout=${config.db.statementTimeoutMs} -c idle_in_transaction_session_timeout=${config.db.statementTimeoutMs * 2} -c lock_timeout=${config.db.statementTimeoutMs}`,
     },
   };

@@ -36,20 +36,56 @@ export function preparedName(sql: string): string | undefined {
 
 type QueryArgs = Parameters<pg.Client['query']>;
 
+type QueryCallback = (error: Error | null, result: pg.QueryResult) => void;
+const plainQuery = pg.Client.prototype.query;
+const queryWithCallback = plainQuery as unknown as (
+  this: pg.Client,
+  config: pg.QueryConfig,
+  callback: QueryCallback,
+) => void;
+
+/**
+ * A call without a callback (TypeORM's, and every other here) is answered through node-postgres's
+ * callback form, wrapped in a promise of our own, rather than through its promise form: with the
+ * promise node-postgres makes itself, each statement's rows stayed reachable across
+ * young-generation collections until the next full one, so they were copied and then promoted
+ * (BENCHMARKS.md, garbage collection). Errors still get a stack trace that leads back to the
+ * caller, as node-postgres gives them. With `byName`, statements marked with `prepared` go by name.
+ */
+function answer(client: pg.Client, args: unknown[], byName: boolean) {
+  const [text, values, callback] = args;
+  if (
+    typeof text !== 'string' ||
+    callback !== undefined ||
+    (values !== undefined && !Array.isArray(values))
+  ) {
+    return plainQuery.apply(client, args as QueryArgs);
+  }
+  const name = byName ? names.get(text) : undefined;
+  const config: pg.QueryConfig =
+    name === undefined
+      ? { text, values: values as unknown[] | undefined }
+      : { name, text, values: values as unknown[] | undefined };
+  return new Promise<pg.QueryResult>((resolve, reject) => {
+    queryWithCallback.call(client, config, (error, result) => (error ? reject(error) : resolve(result)));
+  }).catch((error: Error) => {
+    Error.captureStackTrace(error);
+    throw error;
+  });
+}
+
+/** node-postgres's client, sending every statement as text (DB_PREPARED_STATEMENTS=false). */
+export class TextStatementClient extends pg.Client {}
+TextStatementClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  return answer(this, args, false);
+} as typeof plainQuery;
+
 /**
  * node-postgres's client, sending statements marked with `prepared` by name. node-postgres
  * remembers per connection which names it has prepared, so a new connection (after a database
- * restart, say) prepares them again on first use. Used as the pool's `Client`.
+ * restart, say) prepares them again on first use.
  */
 export class PreparingClient extends pg.Client {}
-
-const plainQuery = pg.Client.prototype.query;
 PreparingClient.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  const [text, values, callback] = args;
-  const name = typeof text === 'string' && callback === undefined ? names.get(text) : undefined;
-  if (name !== undefined && (values === undefined || Array.isArray(values))) {
-    const byName = plainQuery as (this: pg.Client, config: pg.QueryConfig) => Promise<pg.QueryResult>;
-    return byName.call(this, { name, text: text as string, values: values as unknown[] | undefined });
-  }
-  return plainQuery.apply(this, args as QueryArgs);
+  return answer(this, args, true);
 } as typeof plainQuery;
