@@ -134,16 +134,8 @@ describe('prepared statements', () => {
         },
       ]);
     });
-  });
 
-  describe('answers without a callback', () => {
-    let t: TestApp;
-    beforeAll(async () => {
-      t = await startTestApp('answers');
-    });
-    afterAll(() => t.close());
-
-    it('with rows, and with PostgreSQL errors that lead back to the caller', async () => {
+    it('answers without a callback: rows, and PostgreSQL errors that lead back to the caller', async () => {
       const client = await apiPool(t).connect();
       client.release();
       expect(client).toBeInstanceOf(PreparingClient);
