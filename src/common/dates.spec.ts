@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { ageInYears, assertNotInFuture, dateInZone, daysBetween } from './dates.js';
 
 describe('calendar arithmetic', () => {
@@ -7,6 +8,25 @@ describe('calendar arithmetic', () => {
     expect(dateInZone(new Date('2025-03-31T23:30:00Z'), 'UTC')).toBe('2025-03-31');
     // In winter London is UTC.
     expect(dateInZone(new Date('2025-01-15T23:30:00Z'), 'Europe/London')).toBe('2025-01-15');
+  });
+
+  it('builds one formatter per time zone and keeps the zones apart', () => {
+    const build = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      const instant = new Date('2025-06-30T12:30:00Z'); // 00:30 on 1 July in Auckland (NZST)
+      expect(dateInZone(instant, 'Pacific/Auckland')).toBe('2025-07-01');
+      expect(dateInZone(instant, 'America/Los_Angeles')).toBe('2025-06-30');
+      expect(dateInZone(instant, 'Pacific/Auckland')).toBe('2025-07-01');
+      expect(dateInZone(new Date('2025-12-31T11:30:00Z'), 'Pacific/Auckland')).toBe('2026-01-01');
+      expect(build).toHaveBeenCalledTimes(2);
+    } finally {
+      build.mockRestore();
+    }
+  });
+
+  it('refuses a time zone ICU does not know, every time', () => {
+    expect(() => dateInZone(new Date(), 'Europe/Atlantis')).toThrow(RangeError);
+    expect(() => dateInZone(new Date(), 'Europe/Atlantis')).toThrow(RangeError);
   });
 
   it('counts whole days between dates across month ends, leap days and clock changes', () => {

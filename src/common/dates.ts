@@ -1,14 +1,29 @@
 import { badInput } from './errors.js';
 
-/** Today's calendar date (YYYY-MM-DD) in a time zone. */
+// Building an Intl.DateTimeFormat costs ICU about 0.2 ms and tens of KB of native memory that
+// only a full garbage collection gives back; formatting with a built one costs about 1 µs. So one
+// formatter per time zone is built once and reused (format() keeps no state between calls). The
+// map stays small: a zone that ICU does not know throws before anything is stored.
+const calendarDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function calendarDateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = calendarDateFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    calendarDateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function dateInZone(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
+  return calendarDateFormat(timeZone).format(instant);
 }
 
 /** Whole days between two calendar dates (b - a). */
