@@ -201,12 +201,17 @@ const serviceFacts = (id: string) => `(
                            'areaIds', ARRAY(SELECT sa.area_id::text FROM service_areas sa WHERE sa.service_id = s.id))
     FROM services s WHERE s.id = ${id}::uuid)`;
 
-const consentFacts = (familyId: string) => `(
+/**
+ * The family's consents, read and held (FOR SHARE) until the transaction ends: a withdrawal that
+ * committed first is seen, one under way is waited for and then read as committed (PostgreSQL
+ * reads a locked row's latest version), and one that comes later waits for the transaction.
+ */
+const heldConsentFacts = (familyId: string) => `(
   SELECT coalesce(json_agg(json_build_object('givenAt', c.given_at, 'expiresAt', c.expires_at,
                                              'withdrawnAt', c.withdrawn_at, 'scope', c.scope,
                                              'agencyIds', ARRAY(SELECT ca.agency_id::text FROM consent_agencies ca
                                                                  WHERE ca.consent_id = c.id))), '[]'::json)
-    FROM consents c WHERE c.family_id = ${familyId}::uuid)`;
+    FROM (SELECT c.* FROM consents c WHERE c.family_id = ${familyId}::uuid FOR SHARE OF c) c)`;
 
 /** Every SQL statement of the referrals module. Reads inside a transaction take its EntityManager. */
 @Injectable()
@@ -226,7 +231,7 @@ export class ReferralsRepository {
   /**
    * The referral with its family's row, in one read: every access check needs both. With
    * `sendFacts`, also what the send rules need (the service, the referral's children, the
-   * family's consents), in the same statement.
+   * family's consents, held until the transaction ends), in the same statement.
    */
   async findWithFamily(
     id: string,
@@ -247,19 +252,6 @@ export class ReferralsRepository {
       family: this.toFamilyRow(rows[0].family_row),
       ...(options.sendFacts && { sendFacts: this.toSendFacts(rows[0]) }),
     };
-  }
-
-  /**
-   * Holds the consent rows of a family (FOR SHARE) until the transaction ends. A send takes it before
-   * it reads consent: a withdrawal that committed first is then seen, and one that comes later waits
-   * for the send to commit. Given a referral id, the family is the referral's.
-   */
-  async lockConsents(m: EntityManager, of: { familyId: string } | { referralId: string }): Promise<void> {
-    const [family, id] =
-      'familyId' in of
-        ? ['$1::uuid', of.familyId]
-        : ['(SELECT r.family_id FROM referrals r WHERE r.id = $1::uuid)', of.referralId];
-    await m.query(prepared(`SELECT 1 FROM consents c WHERE c.family_id = ${family} FOR SHARE OF c`), [id]);
   }
 
   private toFamilyRow(json: unknown): FamilyEntity | null {
@@ -582,7 +574,10 @@ export class ReferralsRepository {
             ${membersJson(MEMBER_FACT_COLUMNS, 'family_members fm', `fm.id = ANY(${p.add(memberIds.filter(isId))}::uuid[])`)} AS members`;
   }
 
-  /** What the send rules need, in one statement: the service, the referral's children, the family's consents. */
+  /**
+   * What the send rules need, in one statement: the service, the referral's children, the family's
+   * consents (held until the transaction ends).
+   */
   async sendFacts(
     m: EntityManager,
     referral: { id: string; serviceId: string; familyId: string },
@@ -599,7 +594,7 @@ export class ReferralsRepository {
   private sendFactColumns(referralId: string, serviceId: string, familyId: string): string {
     return `${serviceFacts(serviceId)} AS service,
             ${membersJson(MEMBER_FACT_COLUMNS, REFERRAL_CHILDREN, `rc.referral_id = ${referralId}`)} AS children,
-            ${consentFacts(familyId)} AS consents`;
+            ${heldConsentFacts(familyId)} AS consents`;
   }
 
   private toSendFacts(row: Raw): SendFacts {

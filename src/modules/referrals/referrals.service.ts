@@ -538,13 +538,10 @@ export class ReferralsService implements OnModuleInit {
     if (!isId(id)) throw ReferralErrors.notFound();
     const args = { actor, action, rule, id, at, note, expectedVersion };
     if (action !== 'send') return this.transitionIn(this.db.manager, args);
-    // A send holds the family's consent rows from before it reads them until it commits, so that a
-    // withdrawal committed meanwhile is never missed; its safeguarding-exception audit row commits
-    // with it too.
-    return this.db.transaction(async (tx) => {
-      await this.repo.lockConsents(tx, { referralId: id });
-      return this.transitionIn(tx, args);
-    });
+    // A send holds the family's consent rows, from the read of its facts until it commits, so that
+    // a withdrawal is either seen by the send or waits for it; its safeguarding-exception audit row
+    // commits with it too.
+    return this.db.transaction((tx) => this.transitionIn(tx, args));
   }
 
   /**
@@ -594,7 +591,6 @@ export class ReferralsService implements OnModuleInit {
   ): Promise<ReferralType> {
     const rule = TRANSITIONS.send;
     this.assertApplicable(rule, referral, null, at);
-    await this.repo.lockConsents(m, { familyId: family.id });
     const exception = await this.checkSendRules(m, actor, referral, family, at);
     if (exception) await this.audit.record(m, actor, exception);
     return this.apply(m, actor, rule, referral, at, null, null);
