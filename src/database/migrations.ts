@@ -11,6 +11,7 @@ import { PreviousReceipts1795383431283 } from '../../migrations/1795383431283-Pr
 import { ReferralsVacuumForIndexOnlyScans1795396000000 } from '../../migrations/1795396000000-ReferralsVacuumForIndexOnlyScans.js';
 import { InboxOrderIndex1795416798276 } from '../../migrations/1795416798276-InboxOrderIndex.js';
 import { AccessChangeNotifications1795433698833 } from '../../migrations/1795433698833-AccessChangeNotifications.js';
+import { DropFamilyCreatedIndex1796545938000 } from '../../migrations/1796545938000-DropFamilyCreatedIndex.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   ReferralsVacuumForIndexOnlyScans1795396000000,
   InboxOrderIndex1795416798276,
   AccessChangeNotifications1795433698833,
+  DropFamilyCreatedIndex1796545938000,
 ];

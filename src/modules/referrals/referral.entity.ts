@@ -23,9 +23,10 @@ import { UserEntity } from '../users/user.entity.js';
 @Index('referrals_inbox_order_idx', { synchronize: false })
 // One agency's board metrics read received_at (and status) from this one.
 @Index('referrals_inbox_idx', ['agencyId', 'status', 'urgency', 'receivedAt', 'id'])
-// Re-referral look-back: the same family's earlier referrals to the same agency.
+// Re-referral look-back: the same family's earlier referrals to the same agency. Also how a family's
+// referrals are found (a family has a few, sorted after the read): an index on the family alone
+// would be one more to write on every insert and every transition.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
-@Index('referrals_family_idx', ['familyId', 'createdAt'])
 // (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts migration.
 @Index('referrals_received_idx', { synchronize: false })
 // (decided_at) INCLUDE (status), for board metrics; created by the DecidedIndexCoversStatus migration.
