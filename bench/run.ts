@@ -320,18 +320,28 @@ function postmasterPid(opts: Options): number {
   }
 }
 
-/** A short run (JIT, connection pool, caches) that is not recorded. */
-async function warmUp(server: Running, opts: Options, requests: () => autocannon.Request[]): Promise<void> {
+/**
+ * A short run that is not recorded, right before each recorded one and at its number of
+ * connections: the server's code is compiled and its heap grown for this load again after it
+ * sat idle while the other servers ran, and what the previous run left running (a collection in
+ * the server measured before) ends before the measurement starts.
+ */
+async function warmUp(
+  server: Running,
+  opts: Options,
+  connections: number,
+  requests: () => autocannon.Request[],
+): Promise<void> {
   await runLoad({
     url: server.url,
-    connections: 8,
+    connections,
     seconds: Math.min(2, opts.seconds),
     requests: requests(),
   });
   await settle();
 }
 
-/** One recorded run: one server, one scenario, one number of connections. */
+/** One recorded run, after its warm-up: one server, one scenario, one number of connections. */
 async function measureRun(
   server: Running,
   scenario: string,
@@ -342,6 +352,7 @@ async function measureRun(
   runs: ScenarioRun[],
   counters?: { failed: number; sample?: string },
 ): Promise<void> {
+  await warmUp(server, opts, connections, requests);
   const sampler = new RssSampler(server.child.pid!).start();
   const noise = new CpuNoise(() =>
     [process.pid, server.child.pid!, postmasterPid(opts)].filter((p) => p > 0),
@@ -380,7 +391,7 @@ async function measureRun(
   );
 }
 
-/** Warm-up, then every connection count, for one server alone (metrics, writes). */
+/** Every connection count, for one server alone (metrics, writes). */
 async function measure(
   server: Running,
   scenario: string,
@@ -390,7 +401,6 @@ async function measure(
   runs: ScenarioRun[],
   counters?: { failed: number; sample?: string },
 ): Promise<void> {
-  await warmUp(server, opts, requests);
   for (const connections of opts.connections)
     await measureRun(server, scenario, label, opts, connections, requests, runs, counters);
 }
@@ -468,7 +478,6 @@ async function readScenarios(targets: ReadTarget[], ctx: ReadContext): Promise<v
       await validate(`${t.server.name} ${scenario.label}`, t.server.url, scenario.specs(t.target));
       await scenario.check(t);
     }
-    for (const t of targets) await warmUp(t.server, opts, () => rotating(scenario.specs(t.target)));
     for (const [round, connections] of opts.connections.entries()) {
       for (let k = 0; k < targets.length; k++) {
         const { server, target } = targets[(k + round) % targets.length];
