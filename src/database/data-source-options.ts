@@ -8,6 +8,9 @@ import { StatementCounter } from './statement-counter.js';
 
 const poolLogger = new Logger('Database');
 
+/** Pooled connections kept open however long they sit idle. */
+export const IDLE_CONNECTIONS_KEPT = 2;
+
 type DatabaseSettings = Pick<AppConfig, 'databaseUrl' | 'db' | 'migrationsRun'>;
 
 /**
@@ -41,6 +44,10 @@ export function buildDataSourceOptions(config: DatabaseSettings): DataSourceOpti
       // node-postgres waits forever for a pooled connection unless told otherwise.
       connectionTimeoutMillis: config.db.acquireTimeoutMs,
       idleTimeoutMillis: 30000,
+      // Connections beyond these two close after 30 s idle. These two stay open, so a request after a
+      // quiet spell (the usual case outside office peaks) needs no new connection: a new one costs
+      // the sign-in to PostgreSQL and preparing its statements again (see BENCHMARKS.md).
+      min: Math.min(IDLE_CONNECTIONS_KEPT, config.db.poolSize),
       // Notices a peer that vanished without closing the connection (network partition, host crash).
       keepAlive: true,
       application_name: 'family-support-api',
