@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { ageInYears, assertNotInFuture, dateInZone, daysBetween } from './dates.js';
+import { ageInYears, assertNotInFuture, dateInZone, daysBetween, isKnownTimeZone } from './dates.js';
 
 describe('calendar arithmetic', () => {
   it('takes the calendar date in the reporting time zone', () => {
@@ -22,6 +22,11 @@ describe('calendar arithmetic', () => {
     } finally {
       build.mockRestore();
     }
+  });
+
+  it('tells the time zones ICU knows from those it does not', () => {
+    expect(isKnownTimeZone('Europe/London')).toBe(true);
+    expect(isKnownTimeZone('Europe/Atlantis')).toBe(false);
   });
 
   it('refuses a time zone ICU does not know, every time', () => {

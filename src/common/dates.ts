@@ -21,6 +21,16 @@ function calendarDateFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+/** Whether ICU knows the time zone; a known one's formatter is then built and kept for dateInZone. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    calendarDateFormat(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function dateInZone(instant: Date, timeZone: string): string {
   return calendarDateFormat(timeZone).format(instant);

@@ -12,6 +12,7 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
+import { isKnownTimeZone } from '../common/dates.js';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
@@ -104,22 +105,13 @@ export interface AppConfig {
 
 export class ConfigValidationError extends Error {}
 
-function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Checks the environment; the message names every bad variable. Used by ConfigModule and by main. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: false });
   const problems = validateSync(env, { skipMissingProperties: false, whitelist: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
   );
-  if (env.REPORTING_TIME_ZONE && !isValidTimeZone(env.REPORTING_TIME_ZONE)) {
+  if (env.REPORTING_TIME_ZONE && !isKnownTimeZone(env.REPORTING_TIME_ZONE)) {
     problems.push('REPORTING_TIME_ZONE: not a known IANA time zone');
   }
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
