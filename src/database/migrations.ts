@@ -12,6 +12,7 @@ import { ReferralsVacuumForIndexOnlyScans1795396000000 } from '../../migrations/
 import { InboxOrderIndex1795416798276 } from '../../migrations/1795416798276-InboxOrderIndex.js';
 import { AccessChangeNotifications1795433698833 } from '../../migrations/1795433698833-AccessChangeNotifications.js';
 import { DropFamilyCreatedIndex1796545938000 } from '../../migrations/1796545938000-DropFamilyCreatedIndex.js';
+import { PartialReferralIndexes1796554890320 } from '../../migrations/1796554890320-PartialReferralIndexes.js';
 
 export const MIGRATIONS: Function[] = [
   InitialSchema1795370600977,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   InboxOrderIndex1795416798276,
   AccessChangeNotifications1795433698833,
   DropFamilyCreatedIndex1796545938000,
+  PartialReferralIndexes1796554890320,
 ];

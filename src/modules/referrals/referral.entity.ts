@@ -27,16 +27,21 @@ import { UserEntity } from '../users/user.entity.js';
 // referrals are found (a family has a few, sorted after the read): an index on the family alone
 // would be one more to write on every insert and every transition.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
-// (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts migration.
+// The indexes below hold only the rows that have their leading column (partial, WHERE ... IS NOT
+// NULL): every query that uses them compares that column, and a referral written without it (a
+// draft, a referral not yet decided or started, one outside a package) adds no entry to them.
+// (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts
+// migration, partial since PartialReferralIndexes.
 @Index('referrals_received_idx', { synchronize: false })
 // (decided_at) INCLUDE (status), for board metrics; created by the DecidedIndexCoversStatus migration.
 @Index('referrals_decided_idx', { synchronize: false })
 // (started_at) INCLUDE (received_at, service_id), for board metrics; created by the PreviousReceipts migration.
 @Index('referrals_started_idx', { synchronize: false })
 @Index('referrals_service_idx', ['serviceId'])
-@Index('referrals_package_idx', ['packageId'])
+@Index('referrals_package_idx', ['packageId'], { where: '"package_id" IS NOT NULL' })
 @Index('referrals_referred_by_idx', ['referredById'])
-// Expression index for open waits in board metrics; created by the OpenWaitIndex migration.
+// Expression index for open waits in board metrics, of received referrals; created by the
+// OpenWaitIndex migration.
 @Index('referrals_wait_end_idx', { synchronize: false })
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
