@@ -34,7 +34,9 @@ describe('board metrics read the partial indexes on referrals', () => {
       `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'referrals' AND indexname = ANY($1)`,
       [[...Object.keys(PARTIAL_INDEXES), 'referrals_package_idx']],
     );
-    const predicates = Object.fromEntries(rows.map((r) => [r.indexname, /WHERE \((.*)\)$/.exec(r.indexdef)?.[1]]));
+    const predicates = Object.fromEntries(
+      rows.map((r) => [r.indexname, /WHERE \((.*)\)$/.exec(r.indexdef)?.[1]]),
+    );
     expect(predicates).toEqual({ ...PARTIAL_INDEXES, referrals_package_idx: 'package_id IS NOT NULL' });
   });
 
