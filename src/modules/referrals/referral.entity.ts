@@ -27,11 +27,12 @@ import { UserEntity } from '../users/user.entity.js';
 // referrals are found (a family has a few, sorted after the read): an index on the family alone
 // would be one more to write on every insert and every transition.
 @Index('referrals_family_agency_received_idx', ['familyId', 'agencyId', 'receivedAt'])
-// The indexes below hold only the rows that have their leading column (partial, WHERE ... IS NOT
-// NULL): every query that uses them compares that column, and a referral written without it (a
-// draft, a referral not yet decided or started, one outside a package) adds no entry to them.
-// (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts
-// migration, partial since PartialReferralIndexes.
+// The indexes on received_at, decided_at, started_at and package_id and the open-wait one hold only
+// the rows that have their leading column (received_at for the open-wait one), since the
+// PartialReferralIndexes migration: every query that uses them compares that column, and a
+// referral written without it (a draft, one not yet decided or started, one outside a package)
+// adds no entry to them.
+// (received_at) INCLUDE (previous_received_at), for board metrics; created by the PreviousReceipts migration.
 @Index('referrals_received_idx', { synchronize: false })
 // (decided_at) INCLUDE (status), for board metrics; created by the DecidedIndexCoversStatus migration.
 @Index('referrals_decided_idx', { synchronize: false })
