@@ -1,6 +1,4 @@
-import { DataSource } from 'typeorm';
 import { Role } from '../src/common/enums.js';
-import type { StatementCounter } from '../src/database/statement-counter.js';
 import { createAgency, createArea, createFamily, createService, createUser } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -61,22 +59,14 @@ describe('board metrics read the partial indexes on referrals', () => {
       [family.id, service.id, agency.id, lead.id],
     );
     await t.db.query('ANALYZE referrals');
-    // Records the statements the API sends while the metrics are computed.
-    const logger = t.app.get(DataSource).logger as StatementCounter;
-    const sent: { sql: string; params: unknown[] }[] = [];
-    const logQuery = logger.logQuery;
-    logger.logQuery = function (this: StatementCounter, sql: string, params?: unknown[]) {
-      if (/\breferrals r\b/.test(sql)) sent.push({ sql, params: params ?? [] });
-      return logQuery.call(this);
-    } as typeof logQuery;
-    try {
-      for (const query of [REFERRALS, WAITS]) {
-        const res = await t.gql(query, { f: { from: '2024-04-01', to: '2025-03-31' } }, board);
-        expect(res.errors).toBeUndefined();
-      }
-    } finally {
-      logger.logQuery = logQuery;
-    }
+    const sent = (
+      await t.recordStatements(async () => {
+        for (const query of [REFERRALS, WAITS]) {
+          const res = await t.gql(query, { f: { from: '2024-04-01', to: '2025-03-31' } }, board);
+          expect(res.errors).toBeUndefined();
+        }
+      })
+    ).filter((s) => /\breferrals r\b/.test(s.sql));
     expect(sent).toHaveLength(2);
     // With scans of the whole table priced out, an index whose rows the conditions do not prove to
     // be all it needs cannot be chosen: the plan would read the table instead.

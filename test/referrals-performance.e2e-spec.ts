@@ -1,8 +1,7 @@
-import { DataSource } from 'typeorm';
 import { MemberRole, Role } from '../src/common/enums.js';
 import { createAgency, createArea, createFamily, createService, createUser } from './support/factories.js';
 import { data } from './support/referral-fixtures.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { type GraphQLResponse, startTestApp, type TestApp } from './support/test-app.js';
 
 const LIST = `query($filter: ReferralFilter) {
   referrals(first: 100, filter: $filter) {
@@ -212,26 +211,16 @@ describe('listing referrals costs a constant number of SQL statements', () => {
     const [{ agency_id: agencyId }] = (
       await t.db.query('SELECT agency_id FROM services WHERE id = $1', [service.id])
     ).rows;
-    // Records the statements the API sends while the page is read.
-    const dataSource = t.app.get(DataSource);
-    const sent: { sql: string; params: unknown[] }[] = [];
-    const query = dataSource.query;
-    dataSource.query = function (this: DataSource, sql: string, params?: unknown[]) {
-      sent.push({ sql, params: params ?? [] });
-      return query.call(this, sql, params);
-    } as typeof query;
-    let list;
-    try {
-      const res = await t.gql(
+    let res!: GraphQLResponse;
+    const sent = await t.recordStatements(async () => {
+      res = await t.gql(
         `query($agencyId: ID!) { referrals(first: 5, filter: { agencyId: $agencyId, status: [SENT] }) {
            totalCount nodes { id receivedAt } } }`,
         { agencyId },
         token,
       );
-      list = data(res, 'referrals');
-    } finally {
-      dataSource.query = query;
-    }
+    });
+    const list = data(res, 'referrals');
     expect(list.totalCount).toBe(30);
     expect(list.nodes).toHaveLength(5);
     const page = sent.find((s) => s.sql.includes('sort_rank'));

@@ -39,6 +39,11 @@ export interface GraphQLResponse<T = Record<string, any>> {
   body: any;
 }
 
+export interface SentStatement {
+  sql: string;
+  params: unknown[];
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
@@ -53,6 +58,8 @@ export interface TestApp {
   tokenFor(userId: string, options?: { expiresIn?: string | number }): string;
   /** SQL statements the API has sent so far (see StatementCounter). */
   statements(): number;
+  /** Every SQL statement the API sends while `run` runs, with its parameters (in the order sent). */
+  recordStatements(run: () => Promise<void>): Promise<SentStatement[]>;
   close(): Promise<void>;
 }
 
@@ -98,6 +105,22 @@ export async function startTestApp(
     },
     statements() {
       return (app.get(DataSource).logger as StatementCounter).count;
+    },
+    async recordStatements(run) {
+      // Every statement reaches the logger, whichever DataSource, EntityManager or transaction sends it.
+      const logger = app.get(DataSource).logger as StatementCounter;
+      const sent: SentStatement[] = [];
+      const logQuery = logger.logQuery;
+      logger.logQuery = ((sql: string, params?: unknown[]) => {
+        sent.push({ sql, params: params ?? [] });
+        logQuery.call(logger);
+      }) as typeof logQuery;
+      try {
+        await run();
+      } finally {
+        logger.logQuery = logQuery;
+      }
+      return sent;
     },
     tokenFor(userId, options = {}) {
       return jwt.sign(
